@@ -1,0 +1,83 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is what they need.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+# Debian packages, each with the command or file that shows it is already there.
+RUN_PACKAGES := fonts-noto-cjk
+TEST_PACKAGES := fonts-noto-cjk chromium
+
+.PHONY: run test install system-packages system-packages-test translations database serve \
+	lint format extract-messages update-messages bench clean
+
+run: install system-packages translations database serve
+
+test: install system-packages-test translations lint
+	$(BIN)/pytest
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+system-packages:
+	@$(MAKE) --no-print-directory _apt PACKAGES="$(RUN_PACKAGES)"
+
+system-packages-test:
+	@$(MAKE) --no-print-directory _apt PACKAGES="$(TEST_PACKAGES)"
+
+# Installs only what is missing, with one `apt-get update` first, and only as root.
+_apt:
+	@missing=""; \
+	for package in $(PACKAGES); do \
+		dpkg-query -W -f='$${Status}' "$$package" 2>/dev/null | grep -q "install ok installed" \
+			|| missing="$$missing $$package"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Debian packages:$$missing"; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	else \
+		echo "Please install these Debian packages as root:"; \
+		echo "    sudo apt-get update && sudo apt-get install -y$$missing"; \
+		exit 1; \
+	fi
+
+translations: install
+	$(BIN)/pybabel compile --statistics -d translations -D messages
+
+database: install
+	$(FLASK) db upgrade
+	$(FLASK) forum has-data || $(FLASK) forum seed-demo
+
+serve:
+	@echo "Serving on http://$(HOST):$(PORT)/"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# For translators: collect the marked strings, then merge them into the catalogue.
+extract-messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -o translations/messages.pot .
+
+update-messages: extract-messages
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -D messages --no-fuzzy-matching
+
+bench: install translations
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) instance/*.sqlite3 translations/*/LC_MESSAGES/*.mo

@@ -1,0 +1,1 @@
+"""Agenda: rooms, sessions and their items; agenda pages and exports."""

@@ -1,0 +1,1 @@
+"""Editions: one forum per year, the home page and the archive."""

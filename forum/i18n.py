@@ -1,0 +1,299 @@
+"""Languages of the site: locale choice, translated content and formatting.
+
+UI strings go through Flask-Babel; content written by organizers (titles, bios,
+venues) is stored as a `Translated` value holding both languages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_interval, format_time
+from flask import Flask, Response, current_app, g, has_request_context, request, url_for
+from pypinyin import Style, lazy_pinyin
+from sqlalchemy import JSON
+from sqlalchemy.types import TypeDecorator
+
+LANGUAGES: tuple[str, ...] = ("en", "zh")
+DEFAULT_LANGUAGE = "en"
+# BCP 47 tags for <html lang> and hreflang: the script matters for Chinese fonts.
+HTML_LANG = {"en": "en", "zh": "zh-Hans"}
+LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
+
+
+def current_language() -> str:
+    """The language of the page being rendered; English outside a request."""
+    if has_request_context():
+        return g.get("lang", DEFAULT_LANGUAGE)
+    return DEFAULT_LANGUAGE
+
+
+def other_language(lang: str) -> str:
+    return "zh" if lang == "en" else "en"
+
+
+def language_from_accept_header(header_value: str | None) -> str:
+    """Pick the site language for an Accept-Language header: any zh* means Chinese."""
+    if not header_value:
+        return DEFAULT_LANGUAGE
+    ranked: list[tuple[float, int, str]] = []
+    for index, part in enumerate(header_value.split(",")):
+        pieces = part.strip().split(";")
+        tag = pieces[0].strip().lower()
+        quality = 1.0
+        for parameter in pieces[1:]:
+            name, _, value = parameter.strip().partition("=")
+            if name == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if tag and quality > 0:
+            ranked.append((-quality, index, tag))
+    for _, _, tag in sorted(ranked):
+        if tag == "zh" or tag.startswith("zh-") or tag.startswith("zh_"):
+            return "zh"
+        if tag == "en" or tag.startswith("en-") or tag == "*":
+            return "en"
+    return DEFAULT_LANGUAGE
+
+
+class Translated(Mapping[str, str]):
+    """A piece of content in English and Chinese that shows in the page's language.
+
+    A missing language falls back to the other one, so a heading is never empty
+    while either text exists.
+    """
+
+    __slots__ = ("_texts",)
+
+    def __init__(self, texts: Mapping[str, str] | None = None, **kwargs: str) -> None:
+        merged = dict(texts or {}, **kwargs)
+        self._texts = {
+            lang: (merged.get(lang) or "").strip() for lang in LANGUAGES if merged.get(lang)
+        }
+
+    def __getitem__(self, lang: str) -> str:
+        return self._texts[lang]
+
+    def __iter__(self):
+        return iter(self._texts)
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return self._texts == dict(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self._texts.items())))
+
+    def __repr__(self) -> str:
+        return f"Translated({self._texts!r})"
+
+    def __str__(self) -> str:
+        return self.in_language(current_language())
+
+    def in_language(self, lang: str) -> str:
+        """The text in `lang`, else in the other language, else an empty string."""
+        return self._texts.get(lang) or self._texts.get(other_language(lang), "")
+
+    def has(self, lang: str) -> bool:
+        return bool(self._texts.get(lang))
+
+    def language_of(self, lang: str) -> str:
+        """Which language `in_language(lang)` actually shows, for a lang attribute."""
+        return lang if self.has(lang) else other_language(lang)
+
+    def as_dict(self) -> dict[str, str]:
+        return dict(self._texts)
+
+
+class TranslatedType(TypeDecorator):
+    """Stores a `Translated` as JSON `{"en": ..., "zh": ...}`."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> dict[str, str] | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            raise TypeError("give a Translated or a dict of languages, not a plain string")
+        return Translated(value).as_dict()
+
+    def process_result_value(self, value: Any, dialect: Any) -> Translated | None:
+        if value is None:
+            return None
+        return Translated(value)
+
+
+def babel_locale(lang: str | None = None) -> Locale:
+    return _locale(lang or current_language())
+
+
+# British English writes dates as the design asks: "18 December 2024", "18–19 December 2024".
+FORMAT_LOCALES = {"en": "en_GB", "zh": "zh_Hans_CN"}
+
+
+@cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(FORMAT_LOCALES.get(lang, lang))
+
+
+def local_time(moment: datetime, timezone: str) -> datetime:
+    return moment.astimezone(ZoneInfo(timezone))
+
+
+def format_day(moment: datetime | date, timezone: str | None = None) -> str:
+    """A date as a page heading: "Wednesday, 18 December 2024" / "2024年12月18日星期三"."""
+    day = local_time(moment, timezone).date() if isinstance(moment, datetime) else moment
+    return format_date(day, format="full", locale=babel_locale())
+
+
+def format_long_date(day: date) -> str:
+    """'18 December 2024' / '2024年12月18日'."""
+    return format_date(day, format="long", locale=babel_locale())
+
+
+def format_date_range(first: date, last: date) -> str:
+    """'18–19 December 2024' / '2024年12月18日至19日'."""
+    if first == last:
+        return format_long_date(first)
+    locale = babel_locale()
+    if locale.language == "en" and (first.year, first.month) == (last.year, last.month):
+        # CLDR's British interval abbreviates the month ("18–19 Dec 2024"); spell it out.
+        return f"{first.day}–{format_long_date(last)}"
+    return format_interval(first, last, skeleton="yMMMMd", locale=locale)
+
+
+def format_clock(moment: datetime, timezone: str) -> str:
+    """A time of day in the edition's time zone, 24-hour: '09:30'."""
+    return format_time(local_time(moment, timezone), format="HH:mm", locale=babel_locale())
+
+
+def format_moment(moment: datetime, timezone: str) -> str:
+    return format_datetime(
+        local_time(moment, timezone),
+        format="medium",
+        tzinfo=ZoneInfo(timezone),
+        locale=babel_locale(),
+    )
+
+
+@cache
+def _territories(lang: str) -> dict[str, str]:
+    return dict(Locale.parse(lang).territories)
+
+
+def country_name(code: str | None, lang: str | None = None) -> str:
+    """The name of an ISO 3166 country in the page language, from Babel's data."""
+    if not code:
+        return ""
+    return _territories(lang or current_language()).get(code.upper(), code.upper())
+
+
+def country_names(lang: str | None = None) -> list[tuple[str, str]]:
+    """(code, name) of every country, for select lists, sorted for the reader."""
+    lang = lang or current_language()
+    names = _territories(lang)
+    # Two-letter alphabetic codes are countries; the rest are regions like "001".
+    countries = [
+        (code, name)
+        for code, name in names.items()
+        if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
+    ]
+    return sorted(countries, key=lambda item: collation_key(item[1], lang))
+
+
+# Babel lists these groupings and placeholders among territories; none is a country.
+NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"})
+
+
+def collation_key(text: str, lang: str) -> tuple[str, str]:
+    """Sort key a reader of `lang` expects: pinyin for Chinese, so 陈 sorts before 张.
+
+    Sorting Han characters by code point puts 张 (U+5F20) before 陈 (U+9648), which
+    no Chinese reader would accept.
+    """
+    folded = text.casefold()
+    if lang == "zh":
+        spelled = " ".join(lazy_pinyin(text, style=Style.TONE3, errors="default"))
+        return (spelled.casefold(), folded)
+    return (folded, folded)
+
+
+def init_app(app: Flask) -> None:
+    """Take the language from the URL prefix and put it back into every URL built."""
+    app.url_value_preprocessor(_take_language_from_url)
+    app.url_defaults(_add_language_to_url)
+    app.after_request(_remember_language)
+    app.context_processor(_language_context)
+    for helper in (format_day, format_long_date, format_date_range, format_clock, country_name):
+        app.add_template_global(helper)
+
+
+def _take_language_from_url(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    if values and "lang" in values:
+        g.lang = values.pop("lang")
+        g.lang_from_url = True
+
+
+def _add_language_to_url(endpoint: str, values: dict[str, Any]) -> None:
+    if "lang" not in values and current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
+        values["lang"] = current_language()
+
+
+def _remember_language(response: Response) -> Response:
+    if g.get("lang_from_url") and request.cookies.get(language_cookie()) != g.lang:
+        response.set_cookie(
+            language_cookie(),
+            g.lang,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+        )
+    return response
+
+
+def language_cookie() -> str:
+    return current_app.config.get("LANGUAGE_COOKIE", "forum_lang")
+
+
+def preferred_language() -> str:
+    """The visitor's language when the URL names none: their saved choice, else the browser's."""
+    saved = request.cookies.get(language_cookie())
+    if saved in LANGUAGES:
+        return saved
+    return language_from_accept_header(request.headers.get("Accept-Language"))
+
+
+def url_in_language(lang: str) -> str | None:
+    """The current page in another language, or None where the page has no language."""
+    endpoint = request.endpoint
+    if not endpoint or not current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
+        return None
+    arguments = dict(request.view_args or {}, lang=lang)
+    url = url_for(endpoint, **arguments)
+    if request.query_string:
+        url += "?" + request.query_string.decode("latin-1")
+    return url
+
+
+def _language_context() -> dict[str, Any]:
+    lang = current_language()
+    return {
+        "lang": lang,
+        "html_lang": HTML_LANG[lang],
+        "other_lang": other_language(lang),
+        "language_names": LANGUAGE_NAMES,
+        "html_lang_of": HTML_LANG,
+        "url_in_language": url_in_language,
+    }

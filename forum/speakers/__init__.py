@@ -1,0 +1,1 @@
+"""Speakers: profiles of the people on the programme."""

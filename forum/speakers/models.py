@@ -1,0 +1,33 @@
+"""Speaker profiles: the people on the programme."""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from forum.extensions import db
+from forum.i18n import Translated, TranslatedType
+
+
+class Speaker(db.Model):
+    """A person on the programme; one profile serves every edition they speak at."""
+
+    __tablename__ = "speakers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    given_name: Mapped[str] = mapped_column(String(120), default="")
+    family_name: Mapped[str] = mapped_column(String(120), index=True)
+    name_zh: Mapped[str | None] = mapped_column(String(60), nullable=True, index=True)
+    is_family_name_first: Mapped[bool] = mapped_column(Boolean, default=False)
+    honorific: Mapped[Translated | None] = mapped_column(TranslatedType, nullable=True)
+    position: Mapped[Translated | None] = mapped_column(TranslatedType, nullable=True)
+    affiliation: Mapped[Translated | None] = mapped_column(TranslatedType, nullable=True)
+    bio: Mapped[Translated | None] = mapped_column(TranslatedType, nullable=True)
+    country: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    photo: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    is_published: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Lets the demo seed find its own rows again, so seeding twice changes nothing.
+    seed_key: Mapped[str | None] = mapped_column(String(60), unique=True, nullable=True)
+
+    def __repr__(self) -> str:
+        return f"<Speaker {self.given_name} {self.family_name}>"
