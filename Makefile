@@ -55,10 +55,14 @@ translations: install
 
 database: install
 	$(FLASK) db upgrade
-	$(FLASK) forum has-data || $(FLASK) forum seed-demo
+	@# A new database gets the demo editions, with registration open so it can be tried.
+	$(FLASK) forum has-data || ($(FLASK) forum seed-demo && $(FLASK) forum open-registration --days 60)
 
+# The mail worker runs beside the web server and stops with it.
 serve:
-	@echo "Serving on http://$(HOST):$(PORT)/"
+	@echo "Serving on http://$(HOST):$(PORT)/ (e-mails go to instance/outbox/ unless MAIL_SERVER is set)"
+	$(FLASK) forum worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 lint: install

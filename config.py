@@ -31,10 +31,29 @@ class Config:
     CACHE_REDIS_URL = os.environ.get("REDIS_URL")
     CACHE_DEFAULT_TIMEOUT = 3600
     CACHE_THRESHOLD = 2000
-    PAGE_CACHE_ENABLED = True
+    # FORUM_PAGE_CACHE=0 renders every page afresh (bench/run.py measures both ways).
+    PAGE_CACHE_ENABLED = os.environ.get("FORUM_PAGE_CACHE", "1") != "0"
     # Used for iCalendar UIDs, which must stay stable across deployments.
     ICAL_UID_DOMAIN = os.environ.get("FORUM_ICAL_DOMAIN", "bjforum.example.org")
     WTF_CSRF_ENABLED = True
+    # Mail: without MAIL_SERVER, messages are written as .eml files to MAIL_OUTBOX_DIR.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "1") == "1"
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "0") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get(
+        "MAIL_DEFAULT_SENDER", "Beijing Forum <noreply@bjforum.example.org>"
+    )
+    MAIL_MESSAGE_ID_DOMAIN = os.environ.get("MAIL_MESSAGE_ID_DOMAIN", "bjforum.example.org")
+    MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE_DIR / "outbox"))
+    # The address manage links and e-mails point to, e.g. https://bjforum.example.org
+    SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
+    # Rate limits on public form posts, per client address.
+    RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") == "1"
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "10 per minute; 60 per hour")
     SESSION_COOKIE_SAMESITE = "Lax"
     SEND_FILE_MAX_AGE_DEFAULT = 3600
 
@@ -50,6 +69,8 @@ class TestingConfig(Config):
     CACHE_TYPE = "SimpleCache"
     PAGE_CACHE_ENABLED = False
     WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    MAIL_SERVER = None
 
 
 class ProductionConfig(Config):

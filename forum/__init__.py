@@ -8,12 +8,12 @@ from flask import Flask
 from werkzeug.routing import BaseConverter
 
 import config as config_module
-from forum import cli, errors, i18n, names, security
+from forum import cli, database, errors, i18n, names, security
 from forum.agenda.models import Room, Session, Talk, TalkSpeaker
 from forum.agenda.views import bp as agenda_bp
 from forum.editions.models import Edition
 from forum.editions.views import bp as editions_bp
-from forum.extensions import babel, cache, csrf, db, migrate
+from forum.extensions import babel, cache, csrf, db, limiter, migrate
 from forum.i18n import LANGUAGES, current_language
 from forum.page_cache import watch_content_models
 from forum.registration.views import bp as registration_bp
@@ -43,6 +43,7 @@ def create_app(config: str | object = "development") -> Flask:
     app.url_map.strict_slashes = False
 
     _init_extensions(app)
+    database.init_app(app)
     for blueprint in (editions_bp, agenda_bp, speakers_bp, registration_bp):
         app.register_blueprint(blueprint)
     watch_content_models(Edition, Room, Session, Talk, TalkSpeaker, Speaker)
@@ -73,3 +74,4 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=current_language, timezone_selector=lambda: None)
     csrf.init_app(app)
     cache.init_app(app)
+    limiter.init_app(app)

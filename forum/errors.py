@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, g, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound, TooManyRequests
 
 from forum.i18n import LANGUAGES, preferred_language
 
@@ -11,6 +11,7 @@ from forum.i18n import LANGUAGES, preferred_language
 def init_app(app: Flask) -> None:
     app.register_error_handler(NotFound, _not_found)
     app.register_error_handler(InternalServerError, _server_error)
+    app.register_error_handler(TooManyRequests, _too_many_requests)
 
 
 def _language_of_failed_request() -> str:
@@ -34,3 +35,7 @@ def _not_found(error: NotFound) -> tuple[str, int]:
 
 def _server_error(error: InternalServerError) -> tuple[str, int]:
     return _render_error(error, "errors/500.html")
+
+
+def _too_many_requests(error: TooManyRequests) -> tuple[str, int]:
+    return _render_error(error, "errors/429.html")

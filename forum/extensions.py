@@ -2,6 +2,8 @@
 
 from flask_babel import Babel
 from flask_caching import Cache
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -27,3 +29,5 @@ migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
 cache = Cache()
+# No default limits: each public form names its own (see REGISTRATION_RATE_LIMIT).
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

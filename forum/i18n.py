@@ -6,7 +6,8 @@ venues) is stored as a `Translated` value holding both languages.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, datetime
 from functools import cache
 from typing import Any
@@ -14,7 +15,8 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_interval, format_time
-from flask import Flask, Response, current_app, g, has_request_context, request, url_for
+from flask import Flask, Response, current_app, g, has_app_context, request, url_for
+from flask_babel import force_locale
 from pypinyin import Style, lazy_pinyin
 from sqlalchemy import JSON
 from sqlalchemy.types import TypeDecorator
@@ -27,10 +29,25 @@ LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
 
 
 def current_language() -> str:
-    """The language of the page being rendered; English outside a request."""
-    if has_request_context():
+    """The language of the page or e-mail being rendered; English by default."""
+    if has_app_context():
         return g.get("lang", DEFAULT_LANGUAGE)
     return DEFAULT_LANGUAGE
+
+
+@contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """Render in `lang` for a while: e-mails go out in the attendee's language."""
+    previous = g.get("lang")
+    g.lang = lang
+    try:
+        with force_locale(lang):
+            yield
+    finally:
+        if previous is None:
+            g.pop("lang", None)
+        else:
+            g.lang = previous
 
 
 def other_language(lang: str) -> str:
@@ -200,9 +217,13 @@ def country_name(code: str | None, lang: str | None = None) -> str:
     return _territories(lang or current_language()).get(code.upper(), code.upper())
 
 
-def country_names(lang: str | None = None) -> list[tuple[str, str]]:
+def country_names(lang: str | None = None) -> tuple[tuple[str, str], ...]:
     """(code, name) of every country, for select lists, sorted for the reader."""
-    lang = lang or current_language()
+    return _sorted_countries(lang or current_language())
+
+
+@cache
+def _sorted_countries(lang: str) -> tuple[tuple[str, str], ...]:
     names = _territories(lang)
     # Two-letter alphabetic codes are countries; the rest are regions like "001".
     countries = [
@@ -210,7 +231,7 @@ def country_names(lang: str | None = None) -> list[tuple[str, str]]:
         for code, name in names.items()
         if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
     ]
-    return sorted(countries, key=lambda item: collation_key(item[1], lang))
+    return tuple(sorted(countries, key=lambda item: collation_key(item[1], lang)))
 
 
 # Babel lists these groupings and placeholders among territories; none is a country.

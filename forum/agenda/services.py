@@ -61,14 +61,17 @@ def _with_programme_loaded():
     )
 
 
-def sessions_of(edition: Edition, *, include_unpublished: bool = False) -> list[Session]:
-    """The edition's sessions in time order, with rooms, talks and speakers loaded."""
+def sessions_of(
+    edition: Edition, *, include_unpublished: bool = False, with_programme: bool = True
+) -> list[Session]:
+    """The edition's sessions in time order; with their rooms, talks and speakers loaded."""
     query = (
         db.select(Session)
         .where(Session.edition_id == edition.id)
-        .options(*_with_programme_loaded())
         .order_by(Session.starts_at, Session.position, Session.id)
     )
+    if with_programme:
+        query = query.options(*_with_programme_loaded())
     if not include_unpublished:
         query = query.where(Session.is_published)
     return list(db.session.scalars(query))
@@ -76,9 +79,15 @@ def sessions_of(edition: Edition, *, include_unpublished: bool = False) -> list[
 
 def agenda_of(edition: Edition, *, include_unpublished: bool = False) -> list[AgendaDay]:
     """The programme day by day (in the edition's time zone), parallel sessions grouped."""
+    sessions = sessions_of(edition, include_unpublished=include_unpublished)
+    return group_into_days(sessions, edition.timezone)
+
+
+def group_into_days(sessions: list[Session], timezone: str) -> list[AgendaDay]:
+    """Sessions (in time order) as days of slots; sessions that overlap share a slot."""
     days: dict[date, list[Slot]] = {}
-    for session in sessions_of(edition, include_unpublished=include_unpublished):
-        day = local_time(session.starts_at, edition.timezone).date()
+    for session in sessions:
+        day = local_time(session.starts_at, timezone).date()
         slots = days.setdefault(day, [])
         if slots and session.starts_at < slots[-1].ends_at:
             slot = slots[-1]

@@ -1,0 +1,240 @@
+"""Sending mail through an outbox table, so that no request waits for an SMTP server.
+
+A message is stored in `outbox_messages` in the same transaction as the change it tells
+about; `flask forum worker` sends it later. Several workers may run at once: each claims
+a message with a conditional UPDATE (and, on PostgreSQL, `FOR UPDATE SKIP LOCKED`) before
+sending, so no message goes out twice while its worker lives. Failures are retried with
+back-off; a message that keeps failing is marked failed and stays for organizers to see.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, make_msgid, parseaddr
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import Integer, String, Text, or_, select, update
+from sqlalchemy.orm import Mapped, mapped_column
+
+from forum.columns import UTCDateTime
+from forum.extensions import db
+
+# Seconds to wait before each retry; after the last one a message is marked failed.
+RETRY_DELAYS = (60, 300, 900, 3600, 3 * 3600, 6 * 3600)
+# How long a claimed message belongs to its worker before another may take it over.
+CLAIM_LEASE = timedelta(minutes=5)
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class OutboxMessage(db.Model):
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    # The whole RFC 5322 message, built when it was queued.
+    raw: Mapped[str] = mapped_column(Text)
+    # What the message is about, for organizers ("registration K7Q2M9XP").
+    topic: Mapped[str] = mapped_column(String(100), default="")
+    status: Mapped[str] = mapped_column(String(20), default=OutboxStatus.PENDING.value, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+def compose(
+    recipient: str,
+    subject: str,
+    text_body: str,
+    html_body: str | None = None,
+    attachments: Iterable[Attachment] = (),
+    sender: str | None = None,
+) -> EmailMessage:
+    """A multipart message: plain text, optional HTML alternative, attachments."""
+    message = EmailMessage(policy=SMTP)
+    message["From"] = sender or current_app.config["MAIL_DEFAULT_SENDER"]
+    message["To"] = recipient
+    message["Subject"] = subject
+    message["Date"] = format_datetime(datetime.now(UTC))
+    message["Message-ID"] = make_msgid(domain=current_app.config["MAIL_MESSAGE_ID_DOMAIN"])
+    message.set_content(text_body)
+    if html_body:
+        message.add_alternative(html_body, subtype="html")
+    for attachment in attachments:
+        main_type, _, sub_type = attachment.content_type.partition("/")
+        message.add_attachment(
+            attachment.data, maintype=main_type, subtype=sub_type, filename=attachment.filename
+        )
+    return message
+
+
+def enqueue(message: EmailMessage, topic: str = "", now: datetime | None = None) -> OutboxMessage:
+    """Store a message in the outbox as part of the caller's transaction (not committed)."""
+    now = now or datetime.now(UTC)
+    queued = OutboxMessage(
+        recipient=str(message["To"]),
+        subject=str(message["Subject"]),
+        raw=message.as_string(),
+        topic=topic,
+        status=OutboxStatus.PENDING.value,
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+        last_error="",
+    )
+    db.session.add(queued)
+    return queued
+
+
+def claim_due_messages(worker: str, limit: int = 20, now: datetime | None = None) -> list[int]:
+    """Claim up to `limit` due messages for `worker`; returns the ids this worker now owns."""
+    now = now or datetime.now(UTC)
+    is_due = or_(
+        (OutboxMessage.status == OutboxStatus.PENDING.value)
+        & (OutboxMessage.next_attempt_at <= now),
+        # A worker that died mid-send leaves its claim to expire.
+        (OutboxMessage.status == OutboxStatus.SENDING.value) & (OutboxMessage.claimed_until < now),
+    )
+    candidates = select(OutboxMessage.id).where(is_due).order_by(OutboxMessage.id).limit(limit)
+    if db.session.get_bind().dialect.name == "postgresql":
+        candidates = candidates.with_for_update(skip_locked=True)
+    claimed = []
+    for message_id in db.session.scalars(candidates).all():
+        taken = db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, is_due)
+            .values(
+                status=OutboxStatus.SENDING.value,
+                claimed_by=worker,
+                claimed_until=now + CLAIM_LEASE,
+            )
+        )
+        if taken.rowcount == 1:
+            claimed.append(message_id)
+    db.session.commit()
+    return claimed
+
+
+def deliver(raw: str, recipient: str) -> None:
+    """Hand one message to SMTP, or write it to the outbox folder when no server is set."""
+    config = current_app.config
+    if not config.get("MAIL_SERVER"):
+        _write_to_folder(raw)
+        return
+    timeout = config.get("MAIL_TIMEOUT", 20)
+    if config.get("MAIL_USE_SSL"):
+        server: smtplib.SMTP = smtplib.SMTP_SSL(
+            config["MAIL_SERVER"],
+            config["MAIL_PORT"],
+            timeout=timeout,
+            context=ssl.create_default_context(),
+        )
+    else:
+        server = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=timeout)
+    with server:
+        if config.get("MAIL_USE_TLS"):
+            server.starttls(context=ssl.create_default_context())
+        if config.get("MAIL_USERNAME"):
+            server.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+        envelope_sender = parseaddr(config["MAIL_DEFAULT_SENDER"])[1]
+        server.sendmail(envelope_sender, [recipient], raw.encode("utf-8"))
+
+
+def _write_to_folder(raw: str) -> None:
+    folder = Path(current_app.config["MAIL_OUTBOX_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    path = folder / f"{stamp}.eml"
+    path.write_text(raw, encoding="utf-8")
+
+
+def send_due_messages(worker: str, limit: int = 20, now: datetime | None = None) -> int:
+    """Send what is due, once; returns how many were sent. Failures are rescheduled."""
+    sent = 0
+    for message_id in claim_due_messages(worker, limit, now):
+        message = db.session.get(OutboxMessage, message_id)
+        if message is None or message.claimed_by != worker:
+            continue
+        try:
+            deliver(message.raw, message.recipient)
+        except (OSError, smtplib.SMTPException) as error:
+            _record_failure(message, error)
+        else:
+            message.status = OutboxStatus.SENT.value
+            message.sent_at = datetime.now(UTC)
+            message.attempts += 1
+            message.claimed_until = None
+            sent += 1
+        db.session.commit()
+    return sent
+
+
+def _record_failure(message: OutboxMessage, error: Exception) -> None:
+    message.attempts += 1
+    message.last_error = f"{type(error).__name__}: {error}"[:2000]
+    message.claimed_until = None
+    if message.attempts > len(RETRY_DELAYS):
+        message.status = OutboxStatus.FAILED.value
+        return
+    message.status = OutboxStatus.PENDING.value
+    delay = RETRY_DELAYS[message.attempts - 1]
+    message.next_attempt_at = datetime.now(UTC) + timedelta(seconds=delay)
+
+
+def failed_messages() -> list[OutboxMessage]:
+    """Messages that could not be sent after every retry, for organizers to look at."""
+    return list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.status == OutboxStatus.FAILED.value)
+            .order_by(OutboxMessage.id)
+        )
+    )
+
+
+def retry_message(message: OutboxMessage) -> None:
+    """Put a failed message back in the queue now (an organizer fixed the address or server)."""
+    message.status = OutboxStatus.PENDING.value
+    message.next_attempt_at = datetime.now(UTC)
+    message.attempts = 0
+
+
+def run_worker(
+    worker: str, poll_seconds: float = 2.0, stop_after: float | None = None, log: Any = None
+) -> None:
+    """Send due messages until stopped (or for `stop_after` seconds, for tests)."""
+    started = time.monotonic()
+    while stop_after is None or time.monotonic() - started < stop_after:
+        sent = send_due_messages(worker)
+        if log and sent:
+            log(f"sent {sent} message(s)")
+        db.session.remove()
+        if not sent:
+            time.sleep(poll_seconds)

@@ -1,0 +1,208 @@
+"""Seats in sessions with a capacity, and their waiting lists.
+
+Whatever must not race runs inside the caller's transaction after locking the session's
+row: `SELECT ... FOR UPDATE` on PostgreSQL; on SQLite the registration's first write
+has already taken the database's write lock, which serializes writers. A seat's id is
+its place in the order of arrival, so a waiting list is ordered by id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from forum.agenda.models import Session, SessionKind
+from forum.agenda.services import Slot, group_into_days, sessions_of
+from forum.editions.models import Edition
+from forum.extensions import db
+from forum.registration.models import Registration, RegistrationStatus, Seat, SeatStatus
+
+
+class SeatError(Exception):
+    """Base of what asking for a seat can run into."""
+
+
+class InvalidChoice(SeatError):
+    """The chosen sessions or category are not offered."""
+
+
+class SessionFull(SeatError):
+    """No seat is free in the session asked for; the current seat is kept."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session.code)
+        self.session = session
+
+
+@dataclass
+class ChoiceSlot:
+    """Sessions running at the same time, of which an attendee takes at most one."""
+
+    starts_at: datetime
+    ends_at: datetime
+    sessions: list[Session]
+
+
+@dataclass
+class SeatAvailability:
+    session: Session
+    confirmed: int
+    waiting: int
+
+    @property
+    def seats_left(self) -> int | None:
+        if self.session.capacity is None:
+            return None
+        return max(self.session.capacity - self.confirmed, 0)
+
+    @property
+    def is_full(self) -> bool:
+        return self.seats_left == 0
+
+
+def _slots(edition: Edition) -> list[Slot]:
+    sessions = sessions_of(edition, with_programme=False)
+    return [slot for day in group_into_days(sessions, edition.timezone) for slot in day.slots]
+
+
+def choice_slots(edition: Edition) -> list[ChoiceSlot]:
+    """Parallel sessions an attendee picks one of (the sub-forums), slot by slot."""
+    return [
+        ChoiceSlot(slot.starts_at, slot.ends_at, slot.sessions)
+        for slot in _slots(edition)
+        if slot.is_parallel
+    ]
+
+
+def sessions_for_everyone(edition: Edition) -> list[Session]:
+    """Published sessions that are not parallel: every attendee takes part in them."""
+    return [
+        slot.sessions[0]
+        for slot in _slots(edition)
+        if not slot.is_parallel and slot.sessions[0].kind != SessionKind.BREAK.value
+    ]
+
+
+def seat_availability(sessions: Iterable[Session]) -> dict[int, SeatAvailability]:
+    """Confirmed and waiting counts of each session, in one query."""
+    sessions = list(sessions)
+    counts = db.session.execute(
+        select(Seat.session_id, Seat.status, func.count())
+        .where(Seat.session_id.in_([session.id for session in sessions]))
+        .group_by(Seat.session_id, Seat.status)
+    ).all()
+    tally = {(session_id, status): count for session_id, status, count in counts}
+    return {
+        session.id: SeatAvailability(
+            session=session,
+            confirmed=tally.get((session.id, SeatStatus.CONFIRMED.value), 0),
+            waiting=tally.get((session.id, SeatStatus.WAITLISTED.value), 0),
+        )
+        for session in sessions
+    }
+
+
+def sessions_asked_for(edition: Edition, session_ids: Iterable[int]) -> list[Session]:
+    """The sessions a registration takes seats in; raises InvalidChoice for a bad pick."""
+    wanted = set(session_ids)
+    chosen: list[Session] = []
+    for slot in _slots(edition):
+        if not slot.is_parallel:
+            # Sessions for everyone need a seat only where organizers set a capacity.
+            session = slot.sessions[0]
+            if session.capacity is not None and session.kind != SessionKind.BREAK.value:
+                chosen.append(session)
+            continue
+        picked = [session for session in slot.sessions if session.id in wanted]
+        if len(picked) > 1:
+            raise InvalidChoice("one session per time slot")
+        chosen.extend(picked)
+        wanted -= {session.id for session in slot.sessions}
+    if wanted:
+        raise InvalidChoice("session not offered")
+    return sorted(chosen, key=lambda session: session.id)
+
+
+def lock_session(session: Session) -> None:
+    """Hold the session's row until commit, so seat counts cannot change underneath."""
+    db.session.execute(select(Session.id).where(Session.id == session.id).with_for_update())
+
+
+def request_seat(registration: Registration, session: Session, now: datetime) -> Seat:
+    """A seat for a pending registration is only requested; others get one or wait."""
+    if registration.status == RegistrationStatus.PENDING.value:
+        seat = Seat(
+            registration=registration,
+            session=session,
+            status=SeatStatus.REQUESTED.value,
+            created_at=now,
+        )
+        db.session.add(seat)
+        return seat
+    return allocate_seat(registration, session, now)
+
+
+def allocate_seat(
+    registration: Registration, session: Session, now: datetime, seat: Seat | None = None
+) -> Seat:
+    lock_session(session)
+    confirmed, waiting = seat_counts(session.id)
+    has_room = session.capacity is None or confirmed < session.capacity
+    status = SeatStatus.CONFIRMED if has_room and waiting == 0 else SeatStatus.WAITLISTED
+    if seat is None:
+        seat = Seat(registration=registration, session=session, created_at=now)
+        db.session.add(seat)
+    seat.status = status.value
+    seat.confirmed_at = now if status is SeatStatus.CONFIRMED else None
+    db.session.flush()
+    return seat
+
+
+def seat_counts(session_id: int) -> tuple[int, int]:
+    rows = db.session.execute(
+        select(Seat.status, func.count()).where(Seat.session_id == session_id).group_by(Seat.status)
+    ).all()
+    counts = dict(rows)
+    return counts.get(SeatStatus.CONFIRMED.value, 0), counts.get(SeatStatus.WAITLISTED.value, 0)
+
+
+def waitlist_position(seat: Seat) -> int | None:
+    """1 for the first in line; None when the seat is not on a waiting list."""
+    if seat.status != SeatStatus.WAITLISTED.value:
+        return None
+    ahead = db.session.scalar(
+        select(func.count()).where(
+            Seat.session_id == seat.session_id,
+            Seat.status == SeatStatus.WAITLISTED.value,
+            Seat.id < seat.id,
+        )
+    )
+    return (ahead or 0) + 1
+
+
+def promote_waitlist(session: Session, now: datetime | None = None) -> list[Seat]:
+    """Give free seats to the first in line (the caller commits); returns the promoted seats."""
+    now = now or datetime.now(UTC)
+    lock_session(session)
+    confirmed, _ = seat_counts(session.id)
+    free = None if session.capacity is None else session.capacity - confirmed
+    if free is not None and free <= 0:
+        return []
+    query = (
+        select(Seat)
+        .where(Seat.session_id == session.id, Seat.status == SeatStatus.WAITLISTED.value)
+        .order_by(Seat.id)
+        .options(selectinload(Seat.registration))
+    )
+    if free is not None:
+        query = query.limit(free)
+    promoted = list(db.session.scalars(query))
+    for seat in promoted:
+        seat.status = SeatStatus.CONFIRMED.value
+        seat.confirmed_at = now
+    db.session.flush()
+    return promoted
