@@ -7,9 +7,11 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-# Debian packages, each with the command or file that shows it is already there.
-RUN_PACKAGES := fonts-noto-cjk
-TEST_PACKAGES := fonts-noto-cjk chromium
+# Debian packages the project needs; only the missing ones are installed.
+# WeasyPrint draws with Pango and subsets fonts with HarfBuzz; Noto CJK prints Chinese names.
+RUN_PACKAGES := fonts-noto-cjk fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+# Tests also read PDFs back (poppler), decode QR codes (zbar) and drive a browser.
+TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils zbar-tools
 
 .PHONY: run test install system-packages system-packages-test translations database serve \
 	lint format extract-messages update-messages bench clean

@@ -11,6 +11,7 @@ import config as config_module
 from forum import cli, database, errors, i18n, names, security
 from forum.agenda.models import Room, Session, Talk, TalkSpeaker
 from forum.agenda.views import bp as agenda_bp
+from forum.documents.views import bp as documents_bp
 from forum.editions.models import Edition
 from forum.editions.views import bp as editions_bp
 from forum.extensions import babel, cache, csrf, db, limiter, migrate
@@ -44,7 +45,7 @@ def create_app(config: str | object = "development") -> Flask:
 
     _init_extensions(app)
     database.init_app(app)
-    for blueprint in (editions_bp, agenda_bp, speakers_bp, registration_bp):
+    for blueprint in (editions_bp, agenda_bp, speakers_bp, registration_bp, documents_bp):
         app.register_blueprint(blueprint)
     watch_content_models(Edition, Room, Session, Talk, TalkSpeaker, Speaker)
     i18n.init_app(app)

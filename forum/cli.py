@@ -5,17 +5,28 @@ from __future__ import annotations
 import os
 import socket
 from datetime import timedelta
+from pathlib import Path
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from forum.agenda.services import session_by_code
 from forum.demo import seed_demo
+from forum.documents.badges import (
+    BadgeFilter,
+    BadgeLayout,
+    badge_for,
+    record_prints,
+    registrations_for_batch,
+    render_badges,
+)
+from forum.documents.fonts import CJK_FAMILY, LATIN_FAMILY, MissingFont, font_report
 from forum.editions.models import Edition
 from forum.editions.services import edition_for_year
 from forum.extensions import db
-from forum.mail import run_worker, send_due_messages
 from forum.registration.services import ensure_default_categories, open_registration
+from forum.worker import run_worker, work_once
 
 forum_cli = AppGroup("forum", help="Forum site commands.")
 
@@ -39,7 +50,8 @@ def worker_command(poll: float, once: bool) -> None:
     """Send queued e-mails, retrying failures with back-off. Several may run at once."""
     name = f"{socket.gethostname()}:{os.getpid()}"
     if once:
-        click.echo(f"Sent {send_due_messages(name)} message(s).")
+        sent, rendered = work_once(name)
+        click.echo(f"Sent {sent} message(s), rendered {rendered} badge(s).")
         return
     click.echo(f"Mail worker {name} running; Ctrl+C stops it.")
     try:
@@ -59,6 +71,64 @@ def open_registration_command(year: int | None, days: int) -> None:
         f"Registration for {edition.year} open from {opens:%Y-%m-%d %H:%M} "
         f"to {closes:%Y-%m-%d %H:%M} UTC."
     )
+
+
+@forum_cli.command("badges")
+@click.option("--year", type=int, help="Edition year; the current edition by default.")
+@click.option("--category", help="Only this category (code, e.g. media).")
+@click.option("--session", "session_code", help="Only people with a seat in this session (code).")
+@click.option("--unprinted", is_flag=True, help="Only badges not printed yet.")
+@click.option(
+    "--layout",
+    type=click.Choice([layout.value for layout in BadgeLayout]),
+    default=BadgeLayout.A6.value,
+    show_default=True,
+    help="a6: one per page; 4x3: 4x3 inch cards; a4: four A6 badges per A4 sheet.",
+)
+@click.option("--mark-printed", is_flag=True, help="Count these badges as printed.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True)
+def badges_command(
+    year: int | None,
+    category: str | None,
+    session_code: str | None,
+    unprinted: bool,
+    layout: str,
+    mark_printed: bool,
+    output: str,
+) -> None:
+    """Render a batch of badges into one PDF, sorted by family name."""
+    edition = edition_for_year(year)
+    session = session_by_code(edition, session_code) if session_code else None
+    criteria = BadgeFilter(
+        edition_id=edition.id,
+        category_code=category,
+        session_id=session.id if session else None,
+        only_unprinted=unprinted,
+    )
+    registrations = registrations_for_batch(criteria)
+    if not registrations:
+        raise click.ClickException("No confirmed registration matches.")
+    chosen = BadgeLayout(layout)
+    try:
+        pdf = render_badges([badge_for(r, chosen) for r in registrations], chosen)
+    except MissingFont as missing:
+        raise click.ClickException(str(missing)) from None
+    Path(output).write_bytes(pdf)
+    if mark_printed:
+        record_prints(registrations)
+    click.echo(f"{len(registrations)} badge(s) written to {output}.")
+
+
+@forum_cli.command("doctor")
+def doctor_command() -> None:
+    """Check what documents need: fonts for Chinese and Latin text."""
+    report = font_report()
+    click.echo(f"CJK font ({CJK_FAMILY}): {report.cjk_file or 'MISSING'}")
+    click.echo(f"Latin font ({LATIN_FAMILY}): {report.latin_file or 'MISSING'}")
+    if not report.is_complete:
+        click.echo("Install the Debian packages fonts-noto-cjk and fonts-dejavu-core.")
+        raise SystemExit(1)
+    click.echo("Fonts are in place: badges and programmes print Chinese and Latin names.")
 
 
 @forum_cli.command("has-data")

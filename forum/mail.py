@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,7 +19,6 @@ from email.policy import SMTP
 from email.utils import format_datetime, make_msgid, parseaddr
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
 from flask import current_app
 from sqlalchemy import Integer, String, Text, or_, select, update
@@ -224,17 +222,3 @@ def retry_message(message: OutboxMessage) -> None:
     message.status = OutboxStatus.PENDING.value
     message.next_attempt_at = datetime.now(UTC)
     message.attempts = 0
-
-
-def run_worker(
-    worker: str, poll_seconds: float = 2.0, stop_after: float | None = None, log: Any = None
-) -> None:
-    """Send due messages until stopped (or for `stop_after` seconds, for tests)."""
-    started = time.monotonic()
-    while stop_after is None or time.monotonic() - started < stop_after:
-        sent = send_due_messages(worker)
-        if log and sent:
-            log(f"sent {sent} message(s)")
-        db.session.remove()
-        if not sent:
-            time.sleep(poll_seconds)

@@ -12,7 +12,7 @@ SESSION_KIND_LABELS = {
     SessionKind.SUB_FORUM: _l("Sub-forum"),
     SessionKind.CLOSING: _l("Closing ceremony"),
     SessionKind.BREAK: _l("Break"),
-    SessionKind.OTHER: _l("Programme"),
+    SessionKind.OTHER: _l("Special session"),
 }
 
 TALK_KIND_LABELS = {

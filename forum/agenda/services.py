@@ -142,3 +142,13 @@ def speakers_of(edition: Edition) -> list[Speaker]:
             .distinct()
         )
     )
+
+
+def session_by_code(edition: Edition, code: str) -> Session:
+    """The edition's session with this code; raises SessionNotFound."""
+    session = db.session.scalars(
+        db.select(Session).where(Session.edition_id == edition.id, Session.code == code)
+    ).first()
+    if session is None:
+        raise SessionNotFound(code)
+    return session

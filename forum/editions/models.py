@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Boolean, Date, Index, Integer, String, Text, text
+from sqlalchemy import Boolean, Date, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from forum.columns import UTCDateTime
@@ -39,6 +39,10 @@ class Edition(db.Model):
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     is_current: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Whether attendees may download their own badge (e-ticket) from their manage link.
+    are_attendee_badges_open: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     # For organizers only: e.g. that the programme is sample data.
     staff_notes: Mapped[str] = mapped_column(Text, default="")
 

@@ -108,6 +108,14 @@ class Registration(db.Model):
     )
 
     @property
+    def may_download_badge(self) -> bool:
+        """Attendees get their badge once organizers open downloads and they are confirmed."""
+        return (
+            self.edition.are_attendee_badges_open
+            and self.status == RegistrationStatus.CONFIRMED.value
+        )
+
+    @property
     def formatted_reference(self) -> str:
         """K7Q2M9XP as K7Q2-M9XP: easier to read out at a desk or over the phone."""
         return f"{self.reference[:4]}-{self.reference[4:]}"

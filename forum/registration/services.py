@@ -158,11 +158,16 @@ def _new_token() -> tuple[str, str]:
     return token, hash_token(token)
 
 
+def normalize_email(email: str) -> str:
+    """One spelling per mailbox: addresses that differ by case are one person's."""
+    return email.strip().lower()
+
+
 def live_registration_for_email(edition: Edition, email: str) -> Registration | None:
     return db.session.scalars(
         select(Registration).where(
             Registration.edition_id == edition.id,
-            Registration.email == email,
+            Registration.email == normalize_email(email),
             Registration.status != RegistrationStatus.CANCELLED.value,
         )
     ).first()
@@ -228,7 +233,7 @@ def _personal_fields(data: RegistrationData) -> dict[str, object]:
         "family_name": data.family_name,
         "name_zh": data.name_zh or None,
         "is_family_name_first": data.is_family_name_first,
-        "email": data.email,
+        "email": normalize_email(data.email),
         "phone": data.phone or None,
         "organization": data.organization,
         "position": data.position,

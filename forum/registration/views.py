@@ -153,6 +153,7 @@ def _manage_page(
         waitlist_positions={seat.id: waitlist_position(seat) for seat in registration.seats},
         cancel_form=ConfirmForm(),
         is_welcome=request.args.get("welcome") == "1",
+        may_download_badge=registration.may_download_badge,
     )
     return _private(make_response(page, status))
 

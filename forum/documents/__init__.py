@@ -1,0 +1,1 @@
+"""Documents: PDF badges and programmes (WeasyPrint), QR codes."""
