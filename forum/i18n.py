@@ -6,6 +6,7 @@ venues) is stored as a `Translated` value holding both languages.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -185,10 +186,14 @@ def format_date_range(first: date, last: date) -> str:
     if first == last:
         return format_long_date(first)
     locale = babel_locale()
-    if locale.language == "en" and (first.year, first.month) == (last.year, last.month):
-        # CLDR's British interval abbreviates the month ("18–19 Dec 2024"); spell it out.
+    if locale.language != "en":
+        return format_interval(first, last, skeleton="yMMMMd", locale=locale)
+    # CLDR's British intervals abbreviate months ("18–19 Dec 2024"); spell them out.
+    if (first.year, first.month) == (last.year, last.month):
         return f"{first.day}–{format_long_date(last)}"
-    return format_interval(first, last, skeleton="yMMMMd", locale=locale)
+    if first.year == last.year:
+        return f"{format_date(first, format='d MMMM', locale=locale)} – {format_long_date(last)}"
+    return f"{format_long_date(first)} – {format_long_date(last)}"
 
 
 def format_clock(moment: datetime, timezone: str) -> str:
@@ -238,13 +243,19 @@ def _sorted_countries(lang: str) -> tuple[tuple[str, str], ...]:
 NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"})
 
 
+def _without_accents(text: str) -> str:
+    """'Éluard' as 'Eluard', so accented names sort among their letter, not after Z."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(character for character in decomposed if not unicodedata.combining(character))
+
+
 def collation_key(text: str, lang: str) -> tuple[str, str]:
     """Sort key a reader of `lang` expects: pinyin for Chinese, so 陈 sorts before 张.
 
     Sorting Han characters by code point puts 张 (U+5F20) before 陈 (U+9648), which
     no Chinese reader would accept.
     """
-    folded = text.casefold()
+    folded = _without_accents(text).casefold()
     if lang == "zh":
         spelled = " ".join(lazy_pinyin(text, style=Style.TONE3, errors="default"))
         return (spelled.casefold(), folded)

@@ -132,14 +132,16 @@ def appearances_of(speaker: Speaker) -> list[Appearance]:
 
 def speakers_of(edition: Edition) -> list[Speaker]:
     """Published speakers with a part in a published session of the edition."""
+    # A subquery rather than DISTINCT: PostgreSQL cannot compare the JSON columns.
+    appearing = (
+        db.select(TalkSpeaker.speaker_id)
+        .join(Talk, Talk.id == TalkSpeaker.talk_id)
+        .join(Session, Session.id == Talk.session_id)
+        .where(Session.edition_id == edition.id, Session.is_published)
+    )
     return list(
         db.session.scalars(
-            db.select(Speaker)
-            .join(TalkSpeaker, TalkSpeaker.speaker_id == Speaker.id)
-            .join(Talk, Talk.id == TalkSpeaker.talk_id)
-            .join(Session, Session.id == Talk.session_id)
-            .where(Session.edition_id == edition.id, Session.is_published, Speaker.is_published)
-            .distinct()
+            db.select(Speaker).where(Speaker.id.in_(appearing), Speaker.is_published)
         )
     )
 
