@@ -995,7 +995,7 @@ _SESSIONS_2024: tuple[_SessionSeed, ...] = (
         "13:30",
         None,
         ("Lunch Break", "午餐"),
-        ("Lunch for registered participants.", "为已注册嘉宾提供午餐。"),
+        ("Lunch for registered participants.", "为已报名参会者提供午餐。"),
     ),
     _SessionSeed(
         "sub-forum-1",

@@ -9,12 +9,13 @@ holds the pages.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from flask import Response, current_app, make_response, request
-from sqlalchemy import DDL, Integer, event, select, update
+from sqlalchemy import Connection, Integer, Table, event, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from forum.extensions import cache, db
@@ -31,12 +32,17 @@ class ContentRevision(db.Model):
     number: Mapped[int] = mapped_column(Integer, default=0)
 
 
-# The row exists from the start, so concurrent first changes only ever UPDATE it.
-event.listen(
-    ContentRevision.__table__,
-    "after_create",
-    DDL("INSERT INTO content_revision (id, number) VALUES (1, 0)"),
-)
+def first_revision_number() -> int:
+    """Where a new database starts counting: at random, so a recreated database never
+    reuses the revision numbers (and so the cached pages and files) of an earlier one.
+    Leaves room for a billion changes below the 32-bit limit."""
+    return secrets.randbelow(2**30)
+
+
+@event.listens_for(ContentRevision.__table__, "after_create")
+def _insert_first_revision(table: Table, connection: Connection, **kwargs: Any) -> None:
+    # The row exists from the start, so concurrent first changes only ever UPDATE it.
+    connection.execute(table.insert().values(id=1, number=first_revision_number()))
 
 
 def watch_content_models(*models: type) -> None:

@@ -33,7 +33,7 @@ from forum.names import latin_name, latin_name_html
 from forum.registration.models import Category, Registration, RegistrationStatus, Seat
 
 # Bump when the badge template or its CSS changes, so every stored badge is redrawn.
-DESIGN_VERSION = "2"
+DESIGN_VERSION = "3"
 # WeasyPrint lays out a whole document at once; chunks keep memory flat on big batches.
 CHUNK_SIZE = 100
 
@@ -52,17 +52,38 @@ class LayoutSize:
     largest_zh_pt: float
     largest_latin_pt: float
     qr_mm: float
+    band_width_mm: float
+    largest_band_pt: float
 
 
 LAYOUT_SIZES = {
-    BadgeLayout.A6: LayoutSize(name_width_mm=89, largest_zh_pt=40, largest_latin_pt=24, qr_mm=28),
+    BadgeLayout.A6: LayoutSize(
+        name_width_mm=89,
+        largest_zh_pt=40,
+        largest_latin_pt=24,
+        qr_mm=28,
+        band_width_mm=95,
+        largest_band_pt=13,
+    ),
     BadgeLayout.A4_SHEET: LayoutSize(
-        name_width_mm=85, largest_zh_pt=38, largest_latin_pt=22, qr_mm=26
+        name_width_mm=85,
+        largest_zh_pt=38,
+        largest_latin_pt=22,
+        qr_mm=26,
+        band_width_mm=95,
+        largest_band_pt=13,
     ),
     BadgeLayout.CARD_4X3: LayoutSize(
-        name_width_mm=64, largest_zh_pt=30, largest_latin_pt=18, qr_mm=22
+        name_width_mm=64,
+        largest_zh_pt=30,
+        largest_latin_pt=18,
+        qr_mm=22,
+        band_width_mm=92,
+        largest_band_pt=10,
     ),
 }
+# Letter spacing in the band, 0.4 mm a character, counted when fitting its label.
+BAND_LETTER_SPACING_MM = 0.4
 
 
 @dataclass(frozen=True)
@@ -81,6 +102,7 @@ class Badge:
     country: str
     category_en: str
     category_zh: str
+    category_size: float
     colour: str
     edition_name_en: str
     edition_name_zh: str
@@ -123,7 +145,14 @@ def badge_for(registration: Registration, layout: BadgeLayout = BadgeLayout.A6) 
         latin_size=fitting_size(name.upper(), size.name_width_mm, size.largest_latin_pt, 9),
         name_zh=registration.name_zh,
         name_zh_size=(
-            fitting_size(registration.name_zh, size.name_width_mm, size.largest_zh_pt, 12)
+            # The template sets the Chinese name in Noto Sans CJK SC, so measure it in that font.
+            fitting_size(
+                registration.name_zh,
+                size.name_width_mm,
+                size.largest_zh_pt,
+                12,
+                cjk_first=True,
+            )
             if registration.name_zh
             else 0
         ),
@@ -132,11 +161,22 @@ def badge_for(registration: Registration, layout: BadgeLayout = BadgeLayout.A6) 
         country=country_name(registration.country, registration.preferred_language),
         category_en=category.name.in_language("en"),
         category_zh=category.name.in_language("zh"),
+        category_size=_band_size(
+            category.name.in_language("en").upper(), category.name.in_language("zh"), size
+        ),
         colour=category.colour,
         edition_name_en=edition.name.in_language("en"),
         edition_name_zh=edition.name.in_language("zh"),
         edition_year=edition.year,
     )
+
+
+def _band_size(english: str, chinese: str, size: LayoutSize) -> float:
+    """A category label as large as fits on one line of the band (long ones shrink)."""
+    label = f"{english} · {chinese}"
+    spacing = BAND_LETTER_SPACING_MM * len(label)
+    width = max(size.band_width_mm - spacing, 10)
+    return fitting_size(label, width, size.largest_band_pt, 5)
 
 
 def badges_html(badges: Sequence[Badge], layout: BadgeLayout) -> str:

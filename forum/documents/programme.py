@@ -42,8 +42,8 @@ def programme_html(edition: Edition, lang: str) -> str:
 def render_programme(edition: Edition, lang: str) -> bytes:
     """The booklet in `lang` as PDF; raises MissingFont when Chinese cannot be printed."""
     html = programme_html(edition, lang)
-    if lang == "zh":
-        require_fonts_for([html])
+    # Not only the Chinese booklet: the English one prints speakers' Chinese names too.
+    require_fonts_for([html])
     return HTML(string=html).write_pdf()
 
 

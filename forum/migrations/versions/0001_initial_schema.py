@@ -5,6 +5,8 @@ Revises:
 Create Date: 2026-11-25 14:55:46.476401
 
 """
+import secrets
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -26,8 +28,9 @@ def upgrade():
     sa.Column('number', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_content_revision'))
     )
-    # The page cache bumps this single row; it must exist before the first change.
-    op.bulk_insert(content_revision, [{'id': 1, 'number': 0}])
+    # The page cache bumps this single row; it must exist before the first change. It
+    # starts at random so that a recreated database never reuses cached pages or files.
+    op.bulk_insert(content_revision, [{'id': 1, 'number': secrets.randbelow(2**30)}])
     op.create_table('editions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('year', sa.Integer(), nullable=False),

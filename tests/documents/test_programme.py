@@ -1,0 +1,273 @@
+"""The programme booklet as PDF, read back with poppler and pypdf, and its file cache."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from pypdf import PdfReader
+from pypdf.generic import Destination
+from sqlalchemy import select
+
+from forum.agenda.models import Session, Talk, TalkSpeaker
+from forum.editions.models import Edition
+from forum.editions.services import current_edition
+from forum.extensions import db
+from forum.i18n import Translated
+from forum.names import latin_name, primary_name
+from forum.speakers.models import Speaker
+
+from . import reading
+from .fontless import run_python
+
+LANGUAGES = ["en", "zh"]
+
+
+@dataclass(frozen=True)
+class Booklet:
+    lang: str
+    path: Path
+    data: bytes
+
+
+@pytest.fixture(scope="module")
+def programme_folder(app: Flask, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """An instance folder of the tests' own, so no booklet of another database is served.
+
+    Booklets are cached by content revision, a counter that restarts with every new
+    database; the project's instance/ folder may hold files of the dev database.
+    """
+    saved = app.instance_path
+    app.instance_path = str(tmp_path_factory.mktemp("instance"))
+    yield Path(app.instance_path) / "programmes"
+    app.instance_path = saved
+
+
+@pytest.fixture(scope="module")
+def booklets(app: Flask, programme_folder: Path) -> dict[str, Booklet]:
+    """Both booklets as first downloaded, rendered on that download."""
+    client = app.test_client()
+    found = {}
+    for lang in LANGUAGES:
+        response = client.get(f"/{lang}/programme.pdf")
+        assert response.status_code == 200
+        assert response.mimetype == "application/pdf"
+        path = programme_folder.parent / f"downloaded-{lang}.pdf"
+        path.write_bytes(response.data)
+        found[lang] = Booklet(lang=lang, path=path, data=response.data)
+        response.close()
+    return found
+
+
+def _published_sessions(edition: Edition) -> list[Session]:
+    return list(
+        db.session.scalars(
+            select(Session).where(Session.edition_id == edition.id, Session.is_published)
+        )
+    )
+
+
+def _speakers_on_programme(edition: Edition) -> list[Speaker]:
+    """Published speakers with a part in a published session of the edition."""
+    # IN rather than DISTINCT: PostgreSQL cannot compare the JSON columns of a speaker.
+    on_programme = (
+        select(TalkSpeaker.speaker_id)
+        .join(Talk, Talk.id == TalkSpeaker.talk_id)
+        .join(Session, Session.id == Talk.session_id)
+        .where(Session.edition_id == edition.id, Session.is_published)
+    )
+    return list(
+        db.session.scalars(
+            select(Speaker).where(Speaker.is_published, Speaker.id.in_(on_programme))
+        )
+    )
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_programme_contains_published_sessions_and_speakers(
+    app_context: Flask, booklets: dict[str, Booklet], lang: str
+) -> None:
+    edition = current_edition()
+    text = reading.squeezed(reading.text(booklets[lang].path))
+    sessions = _published_sessions(edition)
+    speakers = _speakers_on_programme(edition)
+
+    assert len(sessions) > 5
+    assert len(speakers) > 5
+    for session in sessions:
+        assert reading.squeezed(session.title.in_language(lang)) in text, session.code
+    for speaker in speakers:
+        assert reading.squeezed(primary_name(speaker, lang)) in text, speaker.seed_key
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_programme_leaves_out_unpublished_session_and_speaker(
+    app_context: Flask, booklets: dict[str, Booklet], lang: str
+) -> None:
+    edition = current_edition()
+    rehearsal = db.session.scalars(
+        select(Session).where(Session.edition_id == edition.id, Session.code == "rehearsal")
+    ).one()
+    hidden = db.session.scalars(select(Speaker).where(Speaker.seed_key == "s2024-hidden")).one()
+    assert not rehearsal.is_published
+    assert not hidden.is_published
+
+    text = reading.squeezed(reading.text(booklets[lang].path))
+
+    for title in (rehearsal.title.in_language("en"), rehearsal.title.in_language("zh")):
+        assert reading.squeezed(title) not in text
+    assert reading.squeezed(latin_name(hidden)) not in text
+    assert reading.squeezed(hidden.name_zh) not in text
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_programme_metadata_names_the_forum(
+    app_context: Flask, booklets: dict[str, Booklet], lang: str
+) -> None:
+    info = reading.info(booklets[lang].path)
+
+    assert current_edition().name.in_language(lang) in info["Title"]
+    assert int(info["Pages"]) > 3
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_programme_embeds_every_font(booklets: dict[str, Booklet], lang: str) -> None:
+    fonts = reading.fonts(booklets[lang].path)
+
+    assert all(font.is_embedded for font in fonts), fonts
+    # The English booklet prints speakers' Chinese names beside their Latin ones.
+    assert any("CJK" in font.name for font in fonts), fonts
+
+
+def _outline(reader: PdfReader) -> list[tuple[int, str]]:
+    """The bookmarks as (depth, title), in order."""
+    flat: list[tuple[int, str]] = []
+
+    def walk(items: list, depth: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                assert isinstance(item, Destination)
+                flat.append((depth, item.title))
+
+    walk(reader.outline, 0)
+    return flat
+
+
+def _day_heading(day: object, lang: str) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if lang == "zh" else f"{day.day} {day:%B %Y}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_programme_bookmarks_days_and_sessions(
+    app_context: Flask, booklets: dict[str, Booklet], lang: str
+) -> None:
+    edition = current_edition()
+    outline = _outline(PdfReader(booklets[lang].path))
+    top = [title for depth, title in outline if depth == 0]
+    titles = [title for _, title in outline]
+
+    for day in edition.days:
+        assert any(_day_heading(day, lang) in title for title in top), (day, top)
+    for session in _published_sessions(edition):
+        assert session.title.in_language(lang) in titles, session.code
+
+
+def test_programme_bookmarks_nest_no_session_under_another(
+    app_context: Flask, booklets: dict[str, Booklet]
+) -> None:
+    edition = current_edition()
+    session_titles = {session.title.in_language("en") for session in _published_sessions(edition)}
+    outline = _outline(PdfReader(booklets["en"].path))
+
+    for (depth, title), (next_depth, next_title) in pairwise(outline):
+        if title in session_titles and next_depth > depth:
+            pytest.fail(f"{next_title!r} is bookmarked under the session {title!r}")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_programme_second_download_is_served_from_file(
+    client: FlaskClient, booklets: dict[str, Booklet], programme_folder: Path, lang: str
+) -> None:
+    files = sorted(programme_folder.glob(f"programme-*-{lang}-r*.pdf"))
+    assert len(files) == 1
+    modified = files[0].stat().st_mtime_ns
+
+    response = client.get(f"/{lang}/programme.pdf")
+
+    assert response.status_code == 200
+    assert response.data == booklets[lang].data == files[0].read_bytes()
+    assert files[0].stat().st_mtime_ns == modified
+    response.close()
+
+
+def test_programme_after_session_title_change_shows_new_title(
+    app: Flask, changes_data: Flask, tmp_path: Path
+) -> None:
+    saved = app.instance_path
+    app.instance_path = str(tmp_path)
+    try:
+        client = app.test_client()
+        client.get("/en/programme.pdf").close()
+        (before,) = (tmp_path / "programmes").glob("programme-*-en-r*.pdf")
+        edition = current_edition()
+        session = db.session.scalars(
+            select(Session).where(Session.edition_id == edition.id, Session.code == "closing")
+        ).one()
+        session.title = Translated(en="Closing Ceremony and Farewell Lunch", zh="闭幕式暨午宴")
+        db.session.commit()
+
+        english = client.get("/en/programme.pdf")
+        chinese = client.get("/zh/programme.pdf")
+    finally:
+        app.instance_path = saved
+
+    for response, lang, title in (
+        (english, "en", "Closing Ceremony and Farewell Lunch"),
+        (chinese, "zh", "闭幕式暨午宴"),
+    ):
+        path = tmp_path / f"changed-{lang}.pdf"
+        path.write_bytes(response.data)
+        response.close()
+        assert reading.squeezed(title) in reading.squeezed(reading.text(path))
+    # The booklet of the old revision made way for the new one.
+    (after,) = (tmp_path / "programmes").glob("programme-*-en-r*.pdf")
+    assert after.name != before.name
+
+
+RENDER_WITHOUT_CJK = """
+import sys
+from config import TestingConfig
+from forum import create_app
+from forum.documents.fonts import CJK_FAMILY, font_file
+from forum.documents.programme import render_programme
+from forum.editions.services import current_edition
+
+if font_file(CJK_FAMILY) is not None:
+    sys.exit("the CJK font is still visible: " + str(font_file(CJK_FAMILY)))
+
+class Config(TestingConfig):
+    SQLALCHEMY_DATABASE_URI = sys.argv[1]
+
+with create_app(Config).app_context():
+    render_programme(current_edition(), sys.argv[2])
+print("rendered")
+"""
+
+
+def test_english_programme_without_cjk_font_raises_missing_font(
+    app: Flask, without_cjk_font: dict[str, str]
+) -> None:
+    result = run_python(
+        RENDER_WITHOUT_CJK, app.config["SQLALCHEMY_DATABASE_URI"], "en", env=without_cjk_font
+    )
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "MissingFont" in result.stderr
+    assert "rendered" not in result.stdout
