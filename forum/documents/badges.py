@@ -12,7 +12,10 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import multiprocessing
+import os
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -81,6 +84,12 @@ LAYOUT_SIZES = {
         band_width_mm=92,
         largest_band_pt=10,
     ),
+}
+# Width and height of one badge on each layout (on A4, a quarter of the sheet).
+BADGE_SIZES = {
+    BadgeLayout.A6: ("105mm", "148mm"),
+    BadgeLayout.A4_SHEET: ("105mm", "148.5mm"),
+    BadgeLayout.CARD_4X3: ("101.6mm", "76.2mm"),
 }
 # Letter spacing in the band, 0.4 mm a character, counted when fitting its label.
 BAND_LETTER_SPACING_MM = 0.4
@@ -189,6 +198,8 @@ def badges_html(badges: Sequence[Badge], layout: BadgeLayout) -> str:
         layout=layout.value,
         codes=codes,
         font_stack=Markup(FONT_STACK),
+        badge_width=BADGE_SIZES[layout][0],
+        badge_height=BADGE_SIZES[layout][1],
         title=f"Badges {badges[0].edition_year}" if badges else "Badges",
     )
 
@@ -215,14 +226,33 @@ def render_badges(badges: Sequence[Badge], layout: BadgeLayout) -> bytes:
     # Whole A4 sheets per chunk, so a chunk boundary never splits a sheet.
     chunks = [badges[start : start + CHUNK_SIZE] for start in range(0, len(badges), CHUNK_SIZE)]
     if len(chunks) == 1:
-        return HTML(string=badges_html(badges, layout)).write_pdf()
+        return _pdf_of(badges_html(badges, layout))
+    pages = [badges_html(chunk, layout) for chunk in chunks]
     writer = PdfWriter()
-    for chunk in chunks:
-        writer.append(io.BytesIO(HTML(string=badges_html(chunk, layout)).write_pdf()))
+    for pdf in _render_in_parallel(pages):
+        writer.append(io.BytesIO(pdf))
     writer.add_metadata({"/Title": f"Badges {badges[0].edition_year}"})
     output = io.BytesIO()
     writer.write(output)
     return output.getvalue()
+
+
+def _pdf_of(html: str) -> bytes:
+    return HTML(string=html).write_pdf()
+
+
+def _render_in_parallel(documents: list[str]) -> list[bytes]:
+    """PDFs of several HTML documents, in order, using every core for big batches.
+
+    WeasyPrint is pure Python and holds the GIL, so only processes run it in parallel.
+    The children are forked: they inherit the loaded fonts and need no app of their own.
+    """
+    processes = min(len(documents), os.cpu_count() or 1)
+    if processes < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [_pdf_of(html) for html in documents]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
+        return list(pool.map(_pdf_of, documents))
 
 
 def badge_pdf(registration: Registration, layout: BadgeLayout = BadgeLayout.A6) -> bytes:
