@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
-from email.policy import SMTP
+from email.policy import SMTP, SMTPUTF8
 from email.utils import format_datetime, make_msgid, parseaddr
 from enum import StrEnum
 from pathlib import Path
@@ -99,7 +99,9 @@ def enqueue(message: EmailMessage, topic: str = "", now: datetime | None = None)
     queued = OutboxMessage(
         recipient=str(message["To"]),
         subject=str(message["Subject"]),
-        raw=message.as_string(),
+        # An address like 用户@example.cn cannot be written in ASCII (RFC 6532); such a
+        # message is stored in UTF-8 and sent with SMTPUTF8.
+        raw=message.as_string(policy=SMTP if str(message["To"]).isascii() else SMTPUTF8),
         topic=topic,
         status=OutboxStatus.PENDING.value,
         attempts=0,
@@ -162,7 +164,10 @@ def deliver(raw: str, recipient: str) -> None:
         if config.get("MAIL_USERNAME"):
             server.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
         envelope_sender = parseaddr(config["MAIL_DEFAULT_SENDER"])[1]
-        server.sendmail(envelope_sender, [recipient], raw.encode("utf-8"))
+        # smtplib refuses a non-ASCII address unless SMTPUTF8 is asked for; a server
+        # without it answers with SMTPNotSupportedError, which is retried, then marked failed.
+        options = [] if recipient.isascii() else ["SMTPUTF8"]
+        server.sendmail(envelope_sender, [recipient], raw.encode("utf-8"), mail_options=options)
 
 
 def _write_to_folder(raw: str) -> None:
@@ -182,7 +187,8 @@ def send_due_messages(worker: str, limit: int = 20, now: datetime | None = None)
             continue
         try:
             deliver(message.raw, message.recipient)
-        except (OSError, smtplib.SMTPException) as error:
+        # ValueError covers UnicodeError: one undeliverable message must not stop the batch.
+        except (OSError, smtplib.SMTPException, ValueError) as error:
             _record_failure(message, error)
         else:
             message.status = OutboxStatus.SENT.value

@@ -18,6 +18,7 @@ from config import TestingConfig, normalize_database_url
 from forum import create_app
 from forum.demo import seed_demo
 from forum.extensions import db
+from forum.registration.services import ensure_default_categories
 
 
 def _backends() -> list[str]:
@@ -40,6 +41,7 @@ def reset_database() -> None:
     with db.engine.begin() as connection:
         connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
     db.create_all()
+    ensure_default_categories()
     seed_demo()
 
 

@@ -225,10 +225,10 @@ class RegistrationForm(DetailsForm):
 
 def registration_form_class(slot_count: int) -> type[RegistrationForm]:
     """The sign-up form with one choice per time slot of parallel sessions."""
+    # No Optional(): it would take " " for no answer and wipe the "not a valid choice"
+    # error; "" is itself a choice ("none of them"), so the choice check suffices.
     fields = {
-        f"slot_{index}": RadioField(
-            _l("Sub-forum"), default="", validators=[Optional()], validate_choice=True
-        )
+        f"slot_{index}": RadioField(_l("Sub-forum"), default="", validate_choice=True)
         for index in range(slot_count)
     }
     return type("RegistrationFormWithSlots", (RegistrationForm,), fields)
@@ -258,7 +258,8 @@ def registration_data(form: DetailsForm, **extra: Any) -> RegistrationData:
 class SessionChoiceForm(FlaskForm):
     """Switch to another session of one time slot, or to none."""
 
-    session = RadioField(_l("Sub-forum"), validators=[Optional()], validate_choice=True)
+    # Without Optional(), for the reason given in registration_form_class.
+    session = RadioField(_l("Sub-forum"), validate_choice=True)
 
 
 class ConfirmForm(FlaskForm):

@@ -91,6 +91,7 @@ def _calendar_attachment(registration: Registration, lang: str) -> Attachment:
         session_url=lambda session: absolute_url(
             "agenda.session", lang=lang, session_id=session.id
         ),
+        describe_items=False,
     )
     filename = f"forum-{registration.edition.year}.ics"
     return Attachment(filename=filename, content_type="text/calendar", data=body)

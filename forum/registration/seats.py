@@ -1,8 +1,9 @@
 """Seats in sessions with a capacity, and their waiting lists.
 
 Whatever must not race runs inside the caller's transaction after locking the session's
-row: `SELECT ... FOR UPDATE` on PostgreSQL; on SQLite the registration's first write
-has already taken the database's write lock, which serializes writers. A seat's id is
+row: `SELECT ... FOR UPDATE` on PostgreSQL; on SQLite a write to the row, which takes the
+database's write lock and so serializes writers. Sessions are locked in the order of
+their ids, so two changes that need the same two sessions cannot deadlock. A seat's id is
 its place in the order of arrival, so a waiting list is ordered by id.
 """
 
@@ -12,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from forum.agenda.models import Session, SessionKind
@@ -128,7 +129,18 @@ def sessions_asked_for(edition: Edition, session_ids: Iterable[int]) -> list[Ses
 
 
 def lock_session(session: Session) -> None:
-    """Hold the session's row until commit, so seat counts cannot change underneath."""
+    """Hold the session's row until commit, so seat counts cannot change underneath.
+
+    SQLite has no row locks and ignores FOR UPDATE, and its driver starts a transaction
+    only at the first write: a reading caller (change_session) would count seats with no
+    lock at all. A write that changes nothing takes the database's write lock instead.
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        sessions = Session.__table__
+        db.session.execute(
+            update(sessions).where(sessions.c.id == session.id).values(id=sessions.c.id)
+        )
+        return
     db.session.execute(select(Session.id).where(Session.id == session.id).with_for_update())
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -313,16 +313,27 @@ def change_session(
     """
     _require_live(registration)
     now = now or datetime.now(UTC)
-    current = next(
-        (seat for seat in registration.seats if seat.session_id in slot_session_ids), None
-    )
+    current = _seat_in_slot(registration, slot_session_ids)
     if new_session_id is not None and new_session_id not in slot_session_ids:
         raise InvalidChoice("session not in this time slot")
     if current is not None and current.session_id == new_session_id:
         return []
     new_session = db.session.get(Session, new_session_id) if new_session_id else None
+    # Both sessions, in the order of their ids: two people swapping sub-forums at the same
+    # moment would otherwise each hold one lock and wait for the other's.
+    involved = [session for session in (current and current.session, new_session) if session]
+    for session in sorted(involved, key=lambda session: session.id):
+        lock_session(session)
+    # Look again now that these seats cannot change: another tab may have cancelled.
+    db.session.refresh(registration, ["status", "seats"])
+    if registration.status in _FINAL_STATUSES:
+        db.session.rollback()
+        raise NotAllowed(registration.status)
+    current = _seat_in_slot(registration, slot_session_ids)
+    if current is not None and current.session_id == new_session_id:
+        db.session.rollback()
+        return []
     if new_session is not None and registration.status == RegistrationStatus.CONFIRMED.value:
-        lock_session(new_session)
         confirmed, waiting = seat_counts(new_session.id)
         if new_session.capacity is not None and (confirmed >= new_session.capacity or waiting > 0):
             db.session.rollback()
@@ -341,6 +352,10 @@ def change_session(
     return promoted
 
 
+def _seat_in_slot(registration: Registration, slot_session_ids: list[int]) -> Seat | None:
+    return next((seat for seat in registration.seats if seat.session_id in slot_session_ids), None)
+
+
 def cancel(registration: Registration, now: datetime | None = None) -> list[Seat]:
     """Cancel a registration, free its seats and promote those waiting; commits.
 
@@ -348,28 +363,45 @@ def cancel(registration: Registration, now: datetime | None = None) -> list[Seat
     """
     _require_live(registration)
     now = now or datetime.now(UTC)
-    freed = [seat.session for seat in registration.seats]
+    # Sessions first, in the order of their ids, as every seat change takes them: someone
+    # leaving the same session would otherwise wait for this one's seat rows while this
+    # one waits for the session.
+    for session in _sessions_of(registration):
+        lock_session(session)
+    # Of two cancellations at once (a double click, a second tab) only one goes through.
+    cancelled = db.session.execute(
+        update(Registration)
+        .where(Registration.id == registration.id, Registration.status.not_in(_FINAL_STATUSES))
+        .values(status=RegistrationStatus.CANCELLED.value, cancelled_at=now, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if cancelled.rowcount != 1:
+        db.session.rollback()
+        raise NotAllowed(RegistrationStatus.CANCELLED.value)
+    # Seats as they are now that the registration is ours (another tab may have moved one).
+    db.session.refresh(registration, ["status", "cancelled_at", "updated_at", "seats"])
+    freed = _sessions_of(registration)
+    for session in freed:
+        lock_session(session)
     registration.seats.clear()
-    registration.status = RegistrationStatus.CANCELLED.value
-    registration.cancelled_at = now
-    registration.updated_at = now
     db.session.flush()
-    promoted = [
-        seat
-        for session in sorted(freed, key=lambda s: s.id)
-        for seat in promote_waitlist(session, now)
-    ]
+    promoted = [seat for session in freed for seat in promote_waitlist(session, now)]
     notifications.queue_cancellation(registration)
     _announce_promotions(promoted)
     db.session.commit()
     return promoted
 
 
+_FINAL_STATUSES = (RegistrationStatus.CANCELLED.value, RegistrationStatus.REJECTED.value)
+
+
+def _sessions_of(registration: Registration) -> list[Session]:
+    """The sessions a registration has seats in, in the order their locks are taken."""
+    return sorted((seat.session for seat in registration.seats), key=lambda s: s.id)
+
+
 def _require_live(registration: Registration) -> None:
-    if registration.status in (
-        RegistrationStatus.CANCELLED.value,
-        RegistrationStatus.REJECTED.value,
-    ):
+    if registration.status in _FINAL_STATUSES:
         raise NotAllowed(registration.status)
 
 

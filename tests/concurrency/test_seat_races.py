@@ -1,0 +1,413 @@
+"""Seats and sign-ups under real concurrency: many threads, one small sub-forum.
+
+Every thread pushes its own app context, so it has its own database session and
+connection, and calls the services as a request would. A barrier starts them together.
+On SQLite the test app uses a file database (WAL), on PostgreSQL the real server.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from email import message_from_string, policy
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from forum.agenda.models import Session
+from forum.editions.models import Edition
+from forum.editions.services import current_edition
+from forum.extensions import db
+from forum.mail import OutboxMessage
+from forum.registration.models import Registration, RegistrationStatus, Seat, SeatStatus
+from forum.registration.seats import SessionFull, choice_slots, waitlist_position
+from forum.registration.services import (
+    AlreadyRegistered,
+    NotAllowed,
+    RegistrationData,
+    cancel,
+    change_session,
+    open_registration,
+    register,
+    set_capacity,
+)
+
+THREAD_TIMEOUT = 120
+
+
+@pytest.fixture
+def ids(changes_data: Flask) -> Iterator[dict[str, Any]]:
+    """An edition open for sign-up; ids only, since each thread loads its own rows."""
+    edition = current_edition()
+    open_registration(edition, timedelta(days=30))
+    (slot,) = choice_slots(edition)
+    values = {
+        "edition": edition.id,
+        "sub_forums": [session.id for session in slot.sessions],
+    }
+    db.session.remove()
+    yield values
+    db.session.remove()
+
+
+def _data(email: str, session_id: int | None) -> RegistrationData:
+    return RegistrationData(
+        given_name="Test",
+        family_name="Person",
+        email=email,
+        country="CN",
+        category_code="delegate",
+        preferred_language="en",
+        consent=True,
+        organization="Test",
+        session_ids=[session_id] if session_id else [],
+    )
+
+
+def _at_once(app: Flask, jobs: list[Callable[[], Any]]) -> list[Any]:
+    """Runs every job in its own thread and app context, all released together.
+
+    Returns each job's result, or the exception it raised, in the order of `jobs`.
+    """
+    barrier = threading.Barrier(len(jobs))
+    results: list[Any] = [None] * len(jobs)
+
+    def run(index: int, job: Callable[[], Any]) -> None:
+        with app.app_context():
+            try:
+                barrier.wait(timeout=THREAD_TIMEOUT)
+                results[index] = job()
+            except BaseException as error:
+                results[index] = error
+            finally:
+                db.session.remove()
+
+    threads = [
+        threading.Thread(target=run, args=(index, job), name=f"job-{index}")
+        for index, job in enumerate(jobs)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=THREAD_TIMEOUT)
+    assert not any(thread.is_alive() for thread in threads), "a thread is stuck"
+    return results
+
+
+def _registering(ids: dict[str, Any], email: str, session_id: int | None) -> Callable[[], int]:
+    def job() -> int:
+        edition = db.session.get(Edition, ids["edition"])
+        return register(edition, _data(email, session_id)).registration.id
+
+    return job
+
+
+def _seats_in(session_id: int) -> list[Seat]:
+    return list(
+        db.session.scalars(select(Seat).where(Seat.session_id == session_id).order_by(Seat.id))
+    )
+
+
+def _unexpected(results: list[Any], *expected: type[BaseException]) -> list[BaseException]:
+    return [
+        result
+        for result in results
+        if isinstance(result, BaseException) and not isinstance(result, expected)
+    ]
+
+
+def _assert_queue_in_order_of_arrival(seats: list[Seat], capacity: int) -> None:
+    """The first `capacity` seats by arrival are confirmed; the rest wait in that order."""
+    statuses = [seat.status for seat in seats]
+    confirmed = statuses.count(SeatStatus.CONFIRMED.value)
+    assert confirmed == min(capacity, len(seats))
+    waiting = len(seats) - confirmed
+    assert statuses == ["confirmed"] * confirmed + ["waitlisted"] * waiting
+    positions = [waitlist_position(seat) for seat in seats[confirmed:]]
+    assert positions == list(range(1, waiting + 1))
+
+
+def _assert_mail_agrees_with_the_queue(seats: list[Seat]) -> None:
+    """Each confirmation was queued while its sign-up held the lock: its id records the
+    order in which the lock was granted, and its text the place the person was given."""
+    confirmations = {
+        message.topic.split()[1]: message
+        for message in db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.topic.startswith("confirmation "))
+        )
+    }
+    granted = [confirmations[seat.registration.reference].id for seat in seats]
+    assert granted == sorted(granted), "the queue is not in the order the lock was granted"
+    for seat in seats:
+        message = confirmations[seat.registration.reference]
+        text = message_from_string(message.raw, policy=policy.default).get_body(("plain",))
+        told = re.search(r"on the waiting list, position (\d+)", text.get_content())
+        if seat.status == SeatStatus.CONFIRMED.value:
+            assert told is None
+            assert "seat confirmed" in text.get_content()
+        else:
+            assert int(told.group(1)) == waitlist_position(seat)
+
+
+# ------------------------------------------------------------------------------ races
+
+
+def test_register_forty_at_once_for_five_seats_confirms_five_and_queues_the_rest_in_order(
+    app: Flask, ids: dict[str, Any]
+) -> None:
+    session_id = ids["sub_forums"][0]
+    set_capacity(db.session.get(Session, session_id), 5)
+    db.session.remove()
+    emails = [f"person{number:02d}@example.org" for number in range(40)]
+
+    results = _at_once(app, [_registering(ids, email, session_id) for email in emails])
+
+    assert _unexpected(results) == []
+    seats = _seats_in(session_id)
+    assert len(seats) == 40
+    statuses = Counter(seat.status for seat in seats)
+    assert statuses == {SeatStatus.CONFIRMED.value: 5, SeatStatus.WAITLISTED.value: 35}
+    _assert_queue_in_order_of_arrival(seats, capacity=5)
+    _assert_mail_agrees_with_the_queue(seats)
+    stored = Counter(db.session.scalars(select(Registration.email)))
+    assert stored == Counter(emails)
+    assert sorted(results) == sorted(seat.registration_id for seat in seats)
+    mail = Counter(db.session.scalars(select(OutboxMessage.recipient)))
+    assert mail == Counter(emails)
+
+
+def test_register_twenty_at_once_with_one_email_stores_one_registration(
+    app: Flask, ids: dict[str, Any]
+) -> None:
+    session_id = ids["sub_forums"][1]
+    spellings = ["same@example.org", "Same@Example.org", "SAME@EXAMPLE.ORG", "same@EXAMPLE.org"]
+    jobs = [_registering(ids, spellings[number % 4], session_id) for number in range(20)]
+
+    results = _at_once(app, jobs)
+
+    assert _unexpected(results, AlreadyRegistered) == []
+    winners = [result for result in results if isinstance(result, int)]
+    assert len(winners) == 1
+    assert sum(isinstance(result, AlreadyRegistered) for result in results) == 19
+    assert all(
+        result.registration.id == winners[0]
+        for result in results
+        if isinstance(result, AlreadyRegistered)
+    )
+    assert db.session.scalar(select(func.count()).select_from(Registration)) == 1
+    assert len(_seats_in(session_id)) == 1
+    assert list(db.session.scalars(select(OutboxMessage.recipient))) == ["same@example.org"]
+
+
+def test_cancel_and_register_at_once_never_oversubscribes_and_keeps_the_queue_in_order(
+    app: Flask, ids: dict[str, Any]
+) -> None:
+    session_id = ids["sub_forums"][2]
+    set_capacity(db.session.get(Session, session_id), 10)
+    edition = db.session.get(Edition, ids["edition"])
+    early = [
+        register(edition, _data(f"early{number:02d}@example.org", session_id)).registration.id
+        for number in range(20)
+    ]
+    db.session.remove()
+
+    def cancelling(registration_id: int) -> Callable[[], int]:
+        def job() -> int:
+            return len(cancel(db.session.get(Registration, registration_id)))
+
+        return job
+
+    # Ten of the confirmed cancel while twenty newcomers arrive.
+    jobs = [cancelling(registration_id) for registration_id in early[:10]] + [
+        _registering(ids, f"late{number:02d}@example.org", session_id) for number in range(20)
+    ]
+    results = _at_once(app, jobs)
+
+    assert _unexpected(results) == []
+    assert sum(results[:10]) == 10  # each freed seat went to someone waiting
+    seats = _seats_in(session_id)
+    assert len(seats) == 30
+    # The ten who waited from the start got the freed seats, ahead of every newcomer.
+    confirmed = {seat.registration_id for seat in seats if seat.status == "confirmed"}
+    assert confirmed == set(early[10:])
+    waiting = [seat for seat in seats if seat.status == SeatStatus.WAITLISTED.value]
+    assert [waitlist_position(seat) for seat in waiting] == list(range(1, 21))
+    cancelled = db.session.scalars(
+        select(Registration.id).where(Registration.status == RegistrationStatus.CANCELLED.value)
+    )
+    assert set(cancelled) == set(early[:10])
+
+
+def test_change_session_crosswise_at_once_completes_without_deadlock(
+    app: Flask, ids: dict[str, Any]
+) -> None:
+    first, second = ids["sub_forums"][3], ids["sub_forums"][4]
+    edition = db.session.get(Edition, ids["edition"])
+    movers = {
+        first: [
+            register(edition, _data(f"a{number}@example.org", first)).registration.id
+            for number in range(8)
+        ],
+        second: [
+            register(edition, _data(f"b{number}@example.org", second)).registration.id
+            for number in range(8)
+        ],
+    }
+    db.session.remove()
+
+    def moving(registration_id: int, to: int) -> Callable[[], int]:
+        def job() -> int:
+            registration = db.session.get(Registration, registration_id)
+            change_session(registration, ids["sub_forums"], to)
+            return registration_id
+
+        return job
+
+    # People in each sub-forum move to the other one at the same moment.
+    jobs = [moving(registration_id, second) for registration_id in movers[first]] + [
+        moving(registration_id, first) for registration_id in movers[second]
+    ]
+    results = _at_once(app, jobs)
+
+    assert _unexpected(results) == []
+    assert {seat.registration_id for seat in _seats_in(second)} == set(movers[first])
+    assert {seat.registration_id for seat in _seats_in(first)} == set(movers[second])
+
+
+def test_change_session_by_many_into_few_free_seats_moves_only_as_many_as_fit(
+    app: Flask, ids: dict[str, Any]
+) -> None:
+    target, *others = ids["sub_forums"]
+    set_capacity(db.session.get(Session, target), 3)
+    edition = db.session.get(Edition, ids["edition"])
+    movers = [
+        register(
+            edition, _data(f"mover{number:02d}@example.org", others[number % len(others)])
+        ).registration.id
+        for number in range(15)
+    ]
+    db.session.remove()
+
+    def moving(registration_id: int) -> Callable[[], int]:
+        def job() -> int:
+            registration = db.session.get(Registration, registration_id)
+            change_session(registration, ids["sub_forums"], target)
+            return registration_id
+
+        return job
+
+    results = _at_once(app, [moving(registration_id) for registration_id in movers])
+
+    assert _unexpected(results, SessionFull) == []
+    moved = [result for result in results if isinstance(result, int)]
+    assert len(moved) == 3
+    # Nobody lost a confirmed seat to land on a waiting list: those refused kept theirs.
+    assert {seat.registration_id for seat in _seats_in(target)} == set(moved)
+    for registration_id in movers:
+        query = select(Seat).where(Seat.registration_id == registration_id)
+        seats = db.session.scalars(query).all()
+        assert [seat.status for seat in seats] == [SeatStatus.CONFIRMED.value]
+        assert (seats[0].session_id == target) == (registration_id in moved)
+
+
+def test_cancel_by_the_waiting_while_the_seated_move_away_gives_seats_to_the_next_in_line(
+    app: Flask, ids: dict[str, Any]
+) -> None:
+    full, free = ids["sub_forums"][0], ids["sub_forums"][5]
+    set_capacity(db.session.get(Session, full), 6)
+    edition = db.session.get(Edition, ids["edition"])
+    seated, waiting = [], []
+    for number in range(18):
+        registration = register(edition, _data(f"p{number:02d}@example.org", full)).registration
+        (seated if number < 6 else waiting).append(registration.id)
+    db.session.remove()
+
+    def moving(registration_id: int) -> Callable[[], str]:
+        def job() -> str:
+            change_session(db.session.get(Registration, registration_id), ids["sub_forums"], free)
+            return "moved"
+
+        return job
+
+    def cancelling(registration_id: int) -> Callable[[], str]:
+        def job() -> str:
+            cancel(db.session.get(Registration, registration_id))
+            return "cancelled"
+
+        return job
+
+    # The first six in line give up just as the six seated leave for another sub-forum.
+    jobs = [moving(registration_id) for registration_id in seated] + [
+        cancelling(registration_id) for registration_id in waiting[:6]
+    ]
+    results = _at_once(app, jobs)
+
+    assert _unexpected(results) == []
+    seats = _seats_in(full)
+    assert {seat.registration_id for seat in seats} == set(waiting[6:])
+    assert {seat.status for seat in seats} == {SeatStatus.CONFIRMED.value}
+    assert {seat.registration_id for seat in _seats_in(free)} == set(seated)
+
+
+def test_cancel_twice_at_once_cancels_once(app: Flask, ids: dict[str, Any]) -> None:
+    session_id = ids["sub_forums"][1]
+    edition = db.session.get(Edition, ids["edition"])
+    registration = register(edition, _data("twice@example.org", session_id)).registration
+    registration_id, reference = registration.id, registration.reference
+    db.session.remove()
+
+    def cancelling() -> str:
+        cancel(db.session.get(Registration, registration_id))
+        return "cancelled"
+
+    # A double click, or the page open in two tabs.
+    results = _at_once(app, [cancelling for _ in range(4)])
+
+    assert _unexpected(results, NotAllowed) == []
+    assert results.count("cancelled") == 1
+    topics = list(db.session.scalars(select(OutboxMessage.topic)))
+    assert topics.count(f"cancelled {reference}") == 1
+    assert _seats_in(session_id) == []
+
+
+def test_cancel_and_change_session_at_once_leave_no_seat_behind(
+    app: Flask, ids: dict[str, Any]
+) -> None:
+    first, second = ids["sub_forums"][0], ids["sub_forums"][1]
+    edition = db.session.get(Edition, ids["edition"])
+    registrations = [
+        register(edition, _data(f"tabs{number}@example.org", first)).registration.id
+        for number in range(6)
+    ]
+    db.session.remove()
+
+    def cancelling(registration_id: int) -> Callable[[], str]:
+        def job() -> str:
+            cancel(db.session.get(Registration, registration_id))
+            return "cancelled"
+
+        return job
+
+    def moving(registration_id: int) -> Callable[[], str]:
+        def job() -> str:
+            registration = db.session.get(Registration, registration_id)
+            change_session(registration, ids["sub_forums"], second)
+            return "moved"
+
+        return job
+
+    # Each person has the page open in two tabs: one moves, the other cancels.
+    jobs = [moving(registration_id) for registration_id in registrations] + [
+        cancelling(registration_id) for registration_id in registrations
+    ]
+    results = _at_once(app, jobs)
+
+    assert _unexpected(results, NotAllowed) == []
+    assert results[len(registrations) :] == ["cancelled"] * len(registrations)
+    assert _seats_in(first) == []
+    assert _seats_in(second) == []
