@@ -53,7 +53,9 @@ class Config:
     # Rate limits on public form posts, per client address.
     RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") == "1"
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
-    REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "10 per minute; 60 per hour")
+    REGISTRATION_RATE_LIMIT = os.environ.get(
+        "REGISTRATION_RATE_LIMIT", "10 per minute; 60 per hour"
+    )
     SESSION_COOKIE_SAMESITE = "Lax"
     SEND_FILE_MAX_AGE_DEFAULT = 3600
 
