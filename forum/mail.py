@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -19,9 +19,10 @@ from email.policy import SMTP, SMTPUTF8
 from email.utils import format_datetime, make_msgid, parseaddr
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import Integer, String, Text, or_, select, update
+from sqlalchemy import JSON, Integer, String, Text, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from forum.columns import UTCDateTime
@@ -46,8 +47,11 @@ class OutboxMessage(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
-    # The whole RFC 5322 message, built when it was queued.
-    raw: Mapped[str] = mapped_column(Text)
+    # The whole RFC 5322 message; None until composed (see `enqueue_later`).
+    raw: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # For a message composed by the worker: which composer, and what it needs.
+    kind: Mapped[str] = mapped_column(String(60), default="")
+    payload: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     # What the message is about, for organizers ("registration K7Q2M9XP").
     topic: Mapped[str] = mapped_column(String(100), default="")
     status: Mapped[str] = mapped_column(String(20), default=OutboxStatus.PENDING.value, index=True)
@@ -58,6 +62,15 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+Composer = Callable[[dict[str, Any]], EmailMessage]
+_composers: dict[str, Composer] = {}
+
+
+def register_composer(kind: str, composer: Composer) -> None:
+    """Name a function that builds a message from a payload, for `enqueue_later`."""
+    _composers[kind] = composer
 
 
 @dataclass(frozen=True)
@@ -99,9 +112,7 @@ def enqueue(message: EmailMessage, topic: str = "", now: datetime | None = None)
     queued = OutboxMessage(
         recipient=str(message["To"]),
         subject=str(message["Subject"]),
-        # An address like 用户@example.cn cannot be written in ASCII (RFC 6532); such a
-        # message is stored in UTF-8 and sent with SMTPUTF8.
-        raw=message.as_string(policy=SMTP if str(message["To"]).isascii() else SMTPUTF8),
+        raw=_as_text(message),
         topic=topic,
         status=OutboxStatus.PENDING.value,
         attempts=0,
@@ -111,6 +122,56 @@ def enqueue(message: EmailMessage, topic: str = "", now: datetime | None = None)
     )
     db.session.add(queued)
     return queued
+
+
+def enqueue_later(
+    kind: str,
+    recipient: str,
+    payload: dict[str, Any],
+    topic: str = "",
+    now: datetime | None = None,
+) -> OutboxMessage:
+    """Queue a message that the worker composes when it sends it (caller commits).
+
+    Composing (templates, calendar) takes longer than the rest of a registration; doing
+    it in the worker keeps it out of the request and out of the seat locks. The payload
+    holds what the composer needs, e.g. a manage token, and is dropped once composed.
+    """
+    if kind not in _composers:
+        raise KeyError(f"no composer for {kind!r}")
+    now = now or datetime.now(UTC)
+    queued = OutboxMessage(
+        recipient=recipient,
+        subject="",
+        raw=None,
+        kind=kind,
+        payload=payload,
+        topic=topic,
+        status=OutboxStatus.PENDING.value,
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+        last_error="",
+    )
+    db.session.add(queued)
+    return queued
+
+
+def compose_queued(message: OutboxMessage) -> None:
+    """Build a message queued with `enqueue_later`; raises LookupError when it cannot be."""
+    composer = _composers.get(message.kind)
+    if composer is None:
+        raise LookupError(f"no composer for {message.kind!r}")
+    built = composer(message.payload or {})
+    message.subject = str(built["Subject"])[:300]
+    message.raw = _as_text(built)
+    message.payload = None
+
+
+def _as_text(message: EmailMessage) -> str:
+    # An address like 用户@example.cn cannot be written in ASCII (RFC 6532); such a
+    # message is stored in UTF-8 and sent with SMTPUTF8.
+    return message.as_string(policy=SMTP if str(message["To"]).isascii() else SMTPUTF8)
 
 
 def claim_due_messages(worker: str, limit: int = 20, now: datetime | None = None) -> list[int]:
@@ -185,6 +246,16 @@ def send_due_messages(worker: str, limit: int = 20, now: datetime | None = None)
         message = db.session.get(OutboxMessage, message_id)
         if message is None or message.claimed_by != worker:
             continue
+        if message.raw is None:
+            try:
+                compose_queued(message)
+            except LookupError as error:
+                # What it was about is gone (e.g. erased); retrying cannot help.
+                _record_failure(message, error, final=True)
+                db.session.commit()
+                continue
+            # Kept before sending, so a crash mid-send never composes it differently.
+            db.session.commit()
         try:
             deliver(message.raw, message.recipient)
         # ValueError covers UnicodeError: one undeliverable message must not stop the batch.
@@ -200,11 +271,11 @@ def send_due_messages(worker: str, limit: int = 20, now: datetime | None = None)
     return sent
 
 
-def _record_failure(message: OutboxMessage, error: Exception) -> None:
+def _record_failure(message: OutboxMessage, error: Exception, final: bool = False) -> None:
     message.attempts += 1
     message.last_error = f"{type(error).__name__}: {error}"[:2000]
     message.claimed_until = None
-    if message.attempts > len(RETRY_DELAYS):
+    if final or message.attempts > len(RETRY_DELAYS):
         message.status = OutboxStatus.FAILED.value
         return
     message.status = OutboxStatus.PENDING.value

@@ -1,39 +1,87 @@
-"""E-mails to attendees, queued in the outbox in the same transaction as the change."""
+"""E-mails to attendees, queued in the outbox in the same transaction as the change.
+
+A queued e-mail names what it is about (a registration, a session, a manage token); the
+worker composes it in the attendee's language just before sending, so the request that
+caused it stays fast and holds its seat locks only briefly.
+"""
 
 from __future__ import annotations
+
+from email.message import EmailMessage
+from typing import Any
 
 from flask import current_app, render_template
 
 from forum.agenda.exports import agenda_calendar
 from forum.agenda.models import Session
+from forum.extensions import db
 from forum.i18n import speaking
 from forum.links import absolute_url
-from forum.mail import Attachment, compose, enqueue
+from forum.mail import Attachment, Composer, compose, enqueue_later, register_composer
 from forum.registration.models import Registration, Seat, SeatStatus
 from forum.registration.seats import sessions_for_everyone, waitlist_position
 
 
 def queue_confirmation(registration: Registration, manage_token: str) -> None:
     """The e-mail right after sign-up: reference, sessions, status, calendar, manage link."""
-    _queue(registration, "mail/confirmation", manage_token=manage_token, with_calendar=True)
+    _queue(registration, "confirmation", manage_token=manage_token)
 
 
 def queue_manage_link(registration: Registration, manage_token: str) -> None:
     """A new manage link, for someone who registered before or lost the first e-mail."""
-    _queue(registration, "mail/manage_link", manage_token=manage_token)
+    _queue(registration, "manage_link", manage_token=manage_token)
 
 
 def queue_promotion(seat: Seat) -> None:
     """Tell someone from a waiting list that they now have a seat."""
-    _queue(seat.registration, "mail/promoted", with_calendar=True, promoted_session=seat.session)
+    _queue(seat.registration, "promoted", session_id=seat.session_id)
 
 
 def queue_approval(registration: Registration) -> None:
-    _queue(registration, "mail/approved", with_calendar=True)
+    _queue(registration, "approved")
 
 
 def queue_cancellation(registration: Registration) -> None:
-    _queue(registration, "mail/cancelled")
+    _queue(registration, "cancelled")
+
+
+# Which e-mails carry the attendee's sessions as a calendar file.
+WITH_CALENDAR = frozenset({"confirmation", "promoted", "approved"})
+
+
+def _queue(registration: Registration, template: str, **payload: object) -> None:
+    # The id is known only after a flush; the registration must be in the database anyway.
+    if registration.id is None:
+        db.session.flush()
+    enqueue_later(
+        f"registration.{template}",
+        registration.email,
+        {"registration_id": registration.id, **payload},
+        topic=f"{template} {registration.reference}",
+    )
+
+
+def _composer(template: str) -> Composer:
+    def compose_for(payload: dict[str, Any]) -> EmailMessage:
+        registration = db.session.get(Registration, payload["registration_id"])
+        if registration is None:
+            raise LookupError("the registration no longer exists")
+        context: dict[str, object] = {}
+        if "session_id" in payload:
+            context["promoted_session"] = db.session.get(Session, payload["session_id"])
+        return compose_message(
+            registration,
+            f"mail/{template}",
+            manage_token=payload.get("manage_token"),
+            with_calendar=template in WITH_CALENDAR,
+            **context,
+        )
+
+    return compose_for
+
+
+for _template in ("confirmation", "manage_link", "promoted", "approved", "cancelled"):
+    register_composer(f"registration.{_template}", _composer(_template))
 
 
 def attended_sessions(registration: Registration) -> list[Session]:
@@ -46,13 +94,14 @@ def attended_sessions(registration: Registration) -> list[Session]:
     return sorted(sessions.values(), key=lambda session: (session.starts_at, session.id))
 
 
-def _queue(
+def compose_message(
     registration: Registration,
     template: str,
     manage_token: str | None = None,
     with_calendar: bool = False,
     **context: object,
-) -> None:
+) -> EmailMessage:
+    """An e-mail to the attendee from `template`, in their preferred language."""
     lang = registration.preferred_language
     with speaking(lang):
         manage_url = (
@@ -78,8 +127,7 @@ def _queue(
         attachments = []
         if with_calendar:
             attachments.append(_calendar_attachment(registration, lang))
-        message = compose(registration.email, subject, text_body, html_body, attachments)
-    enqueue(message, topic=f"{template.rsplit('/', 1)[-1]} {registration.reference}")
+        return compose(registration.email, subject, text_body, html_body, attachments)
 
 
 def _calendar_attachment(registration: Registration, lang: str) -> Attachment:

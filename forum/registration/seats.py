@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
+from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import selectinload
 
 from forum.agenda.models import Session, SessionKind
@@ -65,9 +66,28 @@ class SeatAvailability:
         return self.seats_left == 0
 
 
+SLOTS_MEMO = "registration.slots"
+
+
 def _slots(edition: Edition) -> list[Slot]:
-    sessions = sessions_of(edition, with_programme=False)
-    return [slot for day in group_into_days(sessions, edition.timezone) for slot in day.slots]
+    """The edition's time slots, worked out once per transaction.
+
+    A sign-up needs them for the form and again to check the choice; the memo lives in
+    the database session and is dropped at commit or rollback, so it never outlives the
+    transaction whose data it reflects.
+    """
+    memo = db.session.info.setdefault(SLOTS_MEMO, {})
+    if edition.id not in memo:
+        sessions = sessions_of(edition, with_programme=False)
+        days = group_into_days(sessions, edition.timezone)
+        memo[edition.id] = [slot for day in days for slot in day.slots]
+    return memo[edition.id]
+
+
+@event.listens_for(OrmSession, "after_commit")
+@event.listens_for(OrmSession, "after_rollback")
+def _forget_slots(session: OrmSession) -> None:
+    session.info.pop(SLOTS_MEMO, None)
 
 
 def choice_slots(edition: Edition) -> list[ChoiceSlot]:

@@ -23,7 +23,7 @@ from forum.agenda.models import Session
 from forum.editions.models import Edition
 from forum.editions.services import current_edition
 from forum.extensions import db
-from forum.mail import OutboxMessage
+from forum.mail import OutboxMessage, compose_queued
 from forum.registration.models import Registration, RegistrationStatus, Seat, SeatStatus
 from forum.registration.seats import SessionFull, choice_slots, waitlist_position
 from forum.registration.services import (
@@ -134,7 +134,8 @@ def _assert_queue_in_order_of_arrival(seats: list[Seat], capacity: int) -> None:
 
 def _assert_mail_agrees_with_the_queue(seats: list[Seat]) -> None:
     """Each confirmation was queued while its sign-up held the lock: its id records the
-    order in which the lock was granted, and its text the place the person was given."""
+    order in which the lock was granted, and its text (composed by the worker) the place
+    the person holds."""
     confirmations = {
         message.topic.split()[1]: message
         for message in db.session.scalars(
@@ -145,6 +146,7 @@ def _assert_mail_agrees_with_the_queue(seats: list[Seat]) -> None:
     assert granted == sorted(granted), "the queue is not in the order the lock was granted"
     for seat in seats:
         message = confirmations[seat.registration.reference]
+        compose_queued(message)
         text = message_from_string(message.raw, policy=policy.default).get_body(("plain",))
         told = re.search(r"on the waiting list, position (\d+)", text.get_content())
         if seat.status == SeatStatus.CONFIRMED.value:

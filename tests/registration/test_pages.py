@@ -17,7 +17,7 @@ from forum.agenda.models import Session
 from forum.editions.models import Edition
 from forum.editions.services import current_edition
 from forum.extensions import db
-from forum.mail import OutboxMessage
+from forum.mail import OutboxMessage, compose_queued
 from forum.registration.models import Registration, RegistrationStatus, SeatStatus
 from forum.registration.services import hash_token
 
@@ -481,6 +481,7 @@ def test_lost_link_sends_a_link_that_opens_the_registration(
     client.post(f"/{lang}/register/lost-link", data={"email": "Ana.Lima@example.org"})
 
     message = _outbox_to("ana.lima@example.org")[-1]
+    compose_queued(message)
     body = message_from_string(message.raw, policy=policy.default).get_body(("plain",))
     token = re.search(r"/registration/([A-Za-z0-9_-]{32,})", body.get_content()).group(1)
     assert hash_token(token) == registered["registration"].manage_token_hash

@@ -17,7 +17,7 @@ from forum.agenda.models import Session
 from forum.editions.models import Edition
 from forum.editions.services import current_edition
 from forum.extensions import db
-from forum.mail import OutboxMessage, OutboxStatus
+from forum.mail import OutboxMessage, OutboxStatus, compose_queued
 from forum.registration.models import Registration, RegistrationStatus, Seat, SeatStatus
 from forum.registration.seats import InvalidChoice, waitlist_position
 from forum.registration.services import (
@@ -320,6 +320,9 @@ def test_register_queues_one_message_to_the_attendee_in_the_same_transaction(
     (message,) = messages
     assert message.recipient == "ana@example.org"
     assert message.status == OutboxStatus.PENDING.value
+    # The worker composes it; the request only queued what it is about.
+    assert message.raw is None
+    compose_queued(message)
     assert outcome.registration.formatted_reference in message.subject
     body = email.message_from_string(message.raw, policy=policy.default).get_body(("plain",))
     assert outcome.manage_token in body.get_content()
