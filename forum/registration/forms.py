@@ -20,6 +20,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from forum.i18n import LANGUAGE_NAMES, country_names
@@ -153,7 +154,7 @@ class DetailsForm(FlaskForm):
     )
     preferred_language = RadioField(
         _l("Language for e-mails and your badge"),
-        choices=list(LANGUAGE_NAMES.items()),
+        choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
         validators=[InputRequired(_l("Please choose a language."))],
     )
     dietary_needs = TextAreaField(
