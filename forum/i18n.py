@@ -18,7 +18,6 @@ from babel import Locale
 from babel.dates import format_date, format_datetime, format_interval, format_time
 from flask import Flask, Response, current_app, g, has_app_context, request, url_for
 from flask_babel import force_locale
-from pypinyin import Style, lazy_pinyin
 from sqlalchemy import JSON
 from sqlalchemy.types import TypeDecorator
 
@@ -257,6 +256,10 @@ def collation_key(text: str, lang: str) -> tuple[str, str]:
     """
     folded = _without_accents(text).casefold()
     if lang == "zh":
+        # pypinyin loads its dictionary on import (a quarter of a second); only Chinese
+        # sorting needs it, so it is imported on the first Chinese sort, not at start-up.
+        from pypinyin import Style, lazy_pinyin
+
         spelled = " ".join(lazy_pinyin(text, style=Style.TONE3, errors="default"))
         return (spelled.casefold(), folded)
     return (folded, folded)

@@ -10,7 +10,6 @@ any change to a printed field changes the fingerprint, and the stale copy is ign
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import multiprocessing
 import os
@@ -22,13 +21,12 @@ from enum import StrEnum
 
 from flask import render_template
 from markupsafe import Markup
-from pypdf import PdfWriter
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, selectinload
-from weasyprint import HTML
 
 from forum.columns import UTCDateTime
 from forum.documents.fonts import FONT_STACK, fitting_size, require_fonts_for
+from forum.documents.pdf import html_to_pdf, join_pdfs
 from forum.documents.qr import make_payload, qr_svg
 from forum.extensions import db
 from forum.i18n import country_name
@@ -226,19 +224,9 @@ def render_badges(badges: Sequence[Badge], layout: BadgeLayout) -> bytes:
     # Whole A4 sheets per chunk, so a chunk boundary never splits a sheet.
     chunks = [badges[start : start + CHUNK_SIZE] for start in range(0, len(badges), CHUNK_SIZE)]
     if len(chunks) == 1:
-        return _pdf_of(badges_html(badges, layout))
+        return html_to_pdf(badges_html(badges, layout))
     pages = [badges_html(chunk, layout) for chunk in chunks]
-    writer = PdfWriter()
-    for pdf in _render_in_parallel(pages):
-        writer.append(io.BytesIO(pdf))
-    writer.add_metadata({"/Title": f"Badges {badges[0].edition_year}"})
-    output = io.BytesIO()
-    writer.write(output)
-    return output.getvalue()
-
-
-def _pdf_of(html: str) -> bytes:
-    return HTML(string=html).write_pdf()
+    return join_pdfs(_render_in_parallel(pages), title=f"Badges {badges[0].edition_year}")
 
 
 def _render_in_parallel(documents: list[str]) -> list[bytes]:
@@ -249,10 +237,10 @@ def _render_in_parallel(documents: list[str]) -> list[bytes]:
     """
     processes = min(len(documents), os.cpu_count() or 1)
     if processes < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [_pdf_of(html) for html in documents]
+        return [html_to_pdf(html) for html in documents]
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
-        return list(pool.map(_pdf_of, documents))
+        return list(pool.map(html_to_pdf, documents))
 
 
 def badge_pdf(registration: Registration, layout: BadgeLayout = BadgeLayout.A6) -> bytes:

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from flask import current_app, render_template
 from markupsafe import Markup
-from weasyprint import HTML
 
 from forum.agenda.services import agenda_of, public_participants
 from forum.documents.fonts import FONT_STACK, require_fonts_for
+from forum.documents.pdf import html_to_pdf
 from forum.editions.models import Edition
 from forum.i18n import speaking
 from forum.page_cache import current_revision
@@ -44,7 +44,7 @@ def render_programme(edition: Edition, lang: str) -> bytes:
     html = programme_html(edition, lang)
     # Not only the Chinese booklet: the English one prints speakers' Chinese names too.
     require_fonts_for([html])
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)
 
 
 def programme_file(edition: Edition, lang: str) -> Path:
