@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import DateTime
@@ -36,3 +37,9 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def one_of(column: str, kinds: type[StrEnum]) -> str:
+    """The SQL of a CHECK that `column` holds one of an enumeration's values."""
+    values = ", ".join(f"'{kind.value}'" for kind in kinds)
+    return f"{column} IN ({values})"

@@ -108,20 +108,13 @@ def compose(
 
 def enqueue(message: EmailMessage, topic: str = "", now: datetime | None = None) -> OutboxMessage:
     """Store a message in the outbox as part of the caller's transaction (not committed)."""
-    now = now or datetime.now(UTC)
-    queued = OutboxMessage(
+    return _add_to_outbox(
         recipient=str(message["To"]),
         subject=str(message["Subject"]),
         raw=_as_text(message),
         topic=topic,
-        status=OutboxStatus.PENDING.value,
-        attempts=0,
-        next_attempt_at=now,
-        created_at=now,
-        last_error="",
+        now=now,
     )
-    db.session.add(queued)
-    return queued
 
 
 def enqueue_later(
@@ -139,19 +132,26 @@ def enqueue_later(
     """
     if kind not in _composers:
         raise KeyError(f"no composer for {kind!r}")
-    now = now or datetime.now(UTC)
-    queued = OutboxMessage(
+    return _add_to_outbox(
         recipient=recipient,
         subject="",
         raw=None,
         kind=kind,
         payload=payload,
         topic=topic,
+        now=now,
+    )
+
+
+def _add_to_outbox(now: datetime | None, **fields: Any) -> OutboxMessage:
+    now = now or datetime.now(UTC)
+    queued = OutboxMessage(
         status=OutboxStatus.PENDING.value,
         attempts=0,
         next_attempt_at=now,
         created_at=now,
         last_error="",
+        **fields,
     )
     db.session.add(queued)
     return queued

@@ -15,7 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from forum.columns import UTCDateTime
+from forum.columns import UTCDateTime, one_of
 from forum.editions.models import Edition
 from forum.extensions import db
 from forum.i18n import Translated, TranslatedType
@@ -49,11 +49,6 @@ class SpeakerRole(StrEnum):
     HOST = "host"
 
 
-def _one_of(column: str, kinds: type[StrEnum]) -> str:
-    values = ", ".join(f"'{kind.value}'" for kind in kinds)
-    return f"{column} IN ({values})"
-
-
 class Room(db.Model):
     __tablename__ = "rooms"
     __table_args__ = (UniqueConstraint("edition_id", "code"),)
@@ -72,7 +67,7 @@ class Session(db.Model):
 
     __tablename__ = "sessions"
     __table_args__ = (
-        CheckConstraint(_one_of("kind", SessionKind), name="kind"),
+        CheckConstraint(one_of("kind", SessionKind), name="kind"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
         UniqueConstraint("edition_id", "code"),
@@ -112,7 +107,7 @@ class Talk(db.Model):
     """An item inside a session: an address, a keynote, a panel, a report release."""
 
     __tablename__ = "talks"
-    __table_args__ = (CheckConstraint(_one_of("kind", TalkKind), name="kind"),)
+    __table_args__ = (CheckConstraint(one_of("kind", TalkKind), name="kind"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     session_id: Mapped[int] = mapped_column(
@@ -139,7 +134,7 @@ class TalkSpeaker(db.Model):
     __tablename__ = "talk_speakers"
     __table_args__ = (
         UniqueConstraint("talk_id", "speaker_id"),
-        CheckConstraint(_one_of("role", SpeakerRole), name="role"),
+        CheckConstraint(one_of("role", SpeakerRole), name="role"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

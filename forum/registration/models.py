@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.agenda.models import Session
-from forum.columns import UTCDateTime
+from forum.columns import UTCDateTime, one_of
 from forum.editions.models import Edition
 from forum.extensions import db
 from forum.i18n import Translated, TranslatedType
@@ -37,10 +37,6 @@ class SeatStatus(StrEnum):
     REQUESTED = "requested"
     CONFIRMED = "confirmed"
     WAITLISTED = "waitlisted"
-
-
-def _one_of(column: str, kinds: type[StrEnum]) -> str:
-    return f"{column} IN ({', '.join(repr(kind.value) for kind in kinds)})"
 
 
 class Category(db.Model):
@@ -62,7 +58,7 @@ class Category(db.Model):
 class Registration(db.Model):
     __tablename__ = "registrations"
     __table_args__ = (
-        CheckConstraint(_one_of("status", RegistrationStatus), name="status"),
+        CheckConstraint(one_of("status", RegistrationStatus), name="status"),
         CheckConstraint("preferred_language IN ('en', 'zh')", name="preferred_language"),
         # One live registration per address and edition; a cancelled one may be replaced.
         Index(
@@ -127,7 +123,7 @@ class Seat(db.Model):
     __tablename__ = "seats"
     __table_args__ = (
         UniqueConstraint("registration_id", "session_id"),
-        CheckConstraint(_one_of("status", SeatStatus), name="status"),
+        CheckConstraint(one_of("status", SeatStatus), name="status"),
         Index("ix_seats_session_status", "session_id", "status"),
     )
 
