@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Generator, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,9 @@ from werkzeug.serving import make_server
 from config import BASE_DIR, TestingConfig
 from forum import create_app
 from forum.demo import seed_demo
+from forum.editions.services import current_edition
 from forum.extensions import db
+from forum.registration.services import ensure_default_categories, open_registration
 
 # Debian's Chromium, never a browser Playwright downloads: the tests install nothing.
 CHROMIUM = Path("/usr/bin/chromium")
@@ -71,7 +74,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     app = create_app(LiveServerConfig)
     with app.app_context():
         db.create_all()
+        ensure_default_categories()
         seed_demo()
+        open_registration(current_edition(), timedelta(days=30))
         db.session.remove()
 
     # Port 0: the OS picks a free port when binding, so there is no race for it.
