@@ -271,3 +271,14 @@ def test_english_programme_without_cjk_font_raises_missing_font(
     assert result.returncode == 1, result.stdout + result.stderr
     assert "MissingFont" in result.stderr
     assert "rendered" not in result.stdout
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_agenda_page_links_to_the_programme_in_its_language(
+    client: FlaskClient, lang: str
+) -> None:
+    html = client.get(f"/{lang}/agenda").get_data(as_text=True)
+
+    assert f'href="/{lang}/programme.pdf"' in html
+    archive = client.get(f"/{lang}/editions/2022/agenda").get_data(as_text=True)
+    assert f'href="/{lang}/editions/2022/programme.pdf"' in archive
