@@ -274,9 +274,7 @@ def test_english_programme_without_cjk_font_raises_missing_font(
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_agenda_page_links_to_the_programme_in_its_language(
-    client: FlaskClient, lang: str
-) -> None:
+def test_agenda_page_links_to_the_programme_in_its_language(client: FlaskClient, lang: str) -> None:
     html = client.get(f"/{lang}/agenda").get_data(as_text=True)
 
     assert f'href="/{lang}/programme.pdf"' in html
