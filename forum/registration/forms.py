@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 from typing import Any
 
 import phonenumbers
@@ -224,8 +225,13 @@ class RegistrationForm(DetailsForm):
         )
 
 
+@cache
 def registration_form_class(slot_count: int) -> type[RegistrationForm]:
-    """The sign-up form with one choice per time slot of parallel sessions."""
+    """The sign-up form with one choice per time slot of parallel sessions.
+
+    Built once per number of slots: the fields are unbound declarations, and WTForms
+    caches a form class's field list on the class.
+    """
     # No Optional(): it would take " " for no answer and wipe the "not a valid choice"
     # error; "" is itself a choice ("none of them"), so the choice check suffices.
     fields = {
