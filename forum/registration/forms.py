@@ -100,31 +100,42 @@ def empty(form: Form, field: Field) -> None:
         raise ValidationError("")
 
 
+def text_field(
+    label: str,
+    max_length: int,
+    required: str | None = None,
+    description: str | None = None,
+) -> StringField:
+    """A one-line text field: trimmed, length-limited, no control characters.
+
+    `required` is the message shown when it is left empty; without it the field is optional.
+    """
+    presence = DataRequired(required) if required else Optional()
+    return StringField(
+        label,
+        filters=[clean_text],
+        validators=[presence, Length(max=max_length), no_control_characters],
+        description=description,
+    )
+
+
 class DetailsForm(FlaskForm):
     """The attendee's own details: used on sign-up and when correcting them later."""
 
-    given_name = StringField(
-        _l("Given name"),
-        filters=[clean_text],
-        validators=[Optional(), Length(max=100), no_control_characters],
-        description=_l("In Latin letters, as in your passport."),
+    given_name = text_field(
+        _l("Given name"), 100, description=_l("In Latin letters, as in your passport.")
     )
-    family_name = StringField(
+    family_name = text_field(
         _l("Family name"),
-        filters=[clean_text],
-        validators=[
-            DataRequired(_l("Please enter your family name (or your only name).")),
-            Length(max=100),
-            no_control_characters,
-        ],
+        100,
+        required=_l("Please enter your family name (or your only name)."),
         description=_l(
             "In Latin letters, as in your passport. If you have only one name, enter it here."
         ),
     )
-    name_zh = StringField(
+    name_zh = text_field(
         _l("Name in Chinese characters"),
-        filters=[clean_text],
-        validators=[Optional(), Length(max=40), no_control_characters],
+        40,
         description=_l("Optional. Printed on your badge as you write it, e.g. 张伟."),
     )
     is_family_name_first = BooleanField(_l("Write my family name first (e.g. Zhang Wei)"))
@@ -134,20 +145,10 @@ class DetailsForm(FlaskForm):
         validators=[Optional(), Length(max=32), international_phone],
         description=_l("Optional. International format, e.g. +86 138 0013 8000."),
     )
-    organization = StringField(
-        _l("Organization"),
-        filters=[clean_text],
-        validators=[
-            DataRequired(_l("Please enter your organization, or “none”.")),
-            Length(max=200),
-            no_control_characters,
-        ],
+    organization = text_field(
+        _l("Organization"), 200, required=_l("Please enter your organization, or “none”.")
     )
-    position = StringField(
-        _l("Position"),
-        filters=[clean_text],
-        validators=[Optional(), Length(max=200), no_control_characters],
-    )
+    position = text_field(_l("Position"), 200)
     country = SelectField(
         _l("Country or region"),
         validators=[InputRequired(_l("Please choose your country or region."))],
