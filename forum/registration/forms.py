@@ -119,6 +119,34 @@ def text_field(
     )
 
 
+def notes_field(label: str) -> TextAreaField:
+    """A few optional lines of free text (needs we should know about)."""
+    return TextAreaField(
+        label,
+        filters=[clean_multiline],
+        validators=[Optional(), Length(max=500), no_control_characters_multiline],
+    )
+
+
+def email_field(description: str | None = None) -> EmailField:
+    """A required e-mail address, checked and normalized (see `valid_email`)."""
+    return EmailField(
+        _l("E-mail"),
+        filters=[clean_text],
+        validators=[
+            DataRequired(_l("Please enter your e-mail address.")),
+            Length(max=254),
+            valid_email,
+        ],
+        description=description,
+    )
+
+
+def honeypot_field() -> StringField:
+    """Hidden from people by CSS and named to tempt robots; filled in, the post fails."""
+    return StringField(_l("Leave this field empty"), validators=[empty])
+
+
 class DetailsForm(FlaskForm):
     """The attendee's own details: used on sign-up and when correcting them later."""
 
@@ -159,31 +187,16 @@ class DetailsForm(FlaskForm):
         choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
         validators=[InputRequired(_l("Please choose a language."))],
     )
-    dietary_needs = TextAreaField(
-        _l("Dietary requirements"),
-        filters=[clean_multiline],
-        validators=[Optional(), Length(max=500), no_control_characters_multiline],
-    )
-    accessibility_needs = TextAreaField(
-        _l("Accessibility needs"),
-        filters=[clean_multiline],
-        validators=[Optional(), Length(max=500), no_control_characters_multiline],
-    )
+    dietary_needs = notes_field(_l("Dietary requirements"))
+    accessibility_needs = notes_field(_l("Accessibility needs"))
 
     def fill_choices(self, lang: str) -> None:
         self.country.choices = [("", _l("Choose…")), *country_names(lang)]
 
 
 class RegistrationForm(DetailsForm):
-    email = EmailField(
-        _l("E-mail"),
-        filters=[clean_text],
-        validators=[
-            DataRequired(_l("Please enter your e-mail address.")),
-            Length(max=254),
-            valid_email,
-        ],
-        description=_l("We send your confirmation and the link to manage your registration here."),
+    email = email_field(
+        _l("We send your confirmation and the link to manage your registration here.")
     )
     category = RadioField(
         _l("I am attending as"),
@@ -193,8 +206,7 @@ class RegistrationForm(DetailsForm):
         _l("I have read the privacy notice and agree that my data is used to run the forum."),
         validators=[DataRequired(_l("Please agree to the privacy notice to register."))],
     )
-    # Hidden from people by CSS; named to tempt form-filling robots.
-    website = StringField(_l("Leave this field empty"), validators=[empty])
+    website = honeypot_field()
 
     def fill_registration_choices(
         self, lang: str, categories: list[Category], slots: list[ChoiceSlot]
@@ -275,13 +287,5 @@ class ConfirmForm(FlaskForm):
 
 
 class LostLinkForm(FlaskForm):
-    email = EmailField(
-        _l("E-mail"),
-        filters=[clean_text],
-        validators=[
-            DataRequired(_l("Please enter your e-mail address.")),
-            Length(max=254),
-            valid_email,
-        ],
-    )
-    website = StringField(_l("Leave this field empty"), validators=[empty])
+    email = email_field()
+    website = honeypot_field()
