@@ -28,6 +28,7 @@ from forum.mail import (
     compose,
     enqueue,
     failed_messages,
+    retry_message,
     send_due_messages,
 )
 from forum.registration.seats import choice_slots
@@ -245,6 +246,23 @@ def test_send_due_messages_after_every_retry_marks_the_message_failed(
     # A failed message stays failed: it is for organizers to look at.
     assert send_due_messages("worker-1", now=datetime.now(UTC) + timedelta(days=30)) == 0
     assert {message.attempts for message in _outbox()} == {rounds}
+
+
+def test_retry_message_puts_a_failed_message_back_in_the_queue_now(
+    nobody_listening: int,
+) -> None:
+    _queue("ana@example.org")
+    for attempt in range(1, len(RETRY_DELAYS) + 2):
+        send_due_messages("worker-1", now=datetime.now(UTC) + timedelta(days=attempt))
+    (message,) = failed_messages()
+
+    retry_message(message)
+    db.session.commit()
+
+    assert failed_messages() == []
+    assert message.status == OutboxStatus.PENDING.value
+    assert message.attempts == 0
+    assert message.next_attempt_at <= datetime.now(UTC)
 
 
 # ------------------------------------------------------------------------- two workers

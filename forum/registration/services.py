@@ -98,7 +98,6 @@ class Registered:
 
     registration: Registration
     manage_token: str
-    promoted: list[Seat] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------- window and choices

@@ -24,10 +24,12 @@ from forum.registration.services import (
     REFERENCE_ALPHABET,
     AlreadyRegistered,
     RegistrationClosed,
+    RegistrationNotFound,
     approve,
     cancel,
     new_reference,
     register,
+    registration_for_reference,
     registration_for_token,
     reject,
     set_capacity,
@@ -257,6 +259,27 @@ def test_register_before_the_window_opens_raises_registration_closed(
 
 
 # --------------------------------------------------------------------- reference, token
+
+
+@pytest.mark.parametrize("typed", ["{ref}", "{dashed}", " {lower} ", "{lower_dashed}"])
+def test_registration_for_reference_finds_it_however_it_was_typed(
+    edition: Edition, person: Callable, typed: str
+) -> None:
+    outcome = register(edition, person("ana@example.org"))
+    registration = outcome.registration
+    text = typed.format(
+        ref=registration.reference,
+        dashed=registration.formatted_reference,
+        lower=registration.reference.lower(),
+        lower_dashed=registration.formatted_reference.lower(),
+    )
+
+    assert registration_for_reference(text).id == registration.id
+
+
+def test_registration_for_reference_unknown_raises_not_found(edition: Edition) -> None:
+    with pytest.raises(RegistrationNotFound):
+        registration_for_reference("AAAA-AAAA")
 
 
 def test_reference_alphabet_has_no_ambiguous_characters() -> None:
