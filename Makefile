@@ -13,7 +13,7 @@ RUN_PACKAGES := fonts-noto-cjk fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-
 # Tests also read PDFs back (poppler), decode QR codes (zbar) and drive a browser.
 TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils zbar-tools
 
-.PHONY: run test install system-packages system-packages-test translations database serve \
+.PHONY: run test install lock system-packages system-packages-test translations database serve \
 	lint format extract-messages update-messages bench clean
 
 run: install system-packages translations database serve
@@ -23,11 +23,20 @@ test: install system-packages-test translations lint
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# Exactly what requirements.lock names, checked against its hashes: a release made
+# anywhere after the lock was written never reaches an install. The project itself is
+# then installed without resolving anything (its build backend comes from the lock too).
+$(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
+
+# Refreshes the lock on purpose (newest releases allowed by pyproject.toml); review the
+# diff and run `make test` before committing it.
+lock: install
+	$(BIN)/uv pip compile --quiet --upgrade pyproject.toml --extra dev --generate-hashes \
+		--python-version 3.11 --universal -o requirements.lock
 
 system-packages:
 	@$(MAKE) --no-print-directory _apt PACKAGES="$(RUN_PACKAGES)"
