@@ -15,11 +15,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_interval, format_time
+from babel.dates import format_date, format_datetime, format_time
 from flask import Flask, Response, current_app, g, has_app_context, request, url_for
 from flask_babel import force_locale
 from sqlalchemy import JSON
 from sqlalchemy.types import TypeDecorator
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 LANGUAGES: tuple[str, ...] = ("en", "zh")
 DEFAULT_LANGUAGE = "en"
@@ -56,28 +58,8 @@ def other_language(lang: str) -> str:
 
 def language_from_accept_header(header_value: str | None) -> str:
     """Pick the site language for an Accept-Language header: any zh* means Chinese."""
-    if not header_value:
-        return DEFAULT_LANGUAGE
-    ranked: list[tuple[float, int, str]] = []
-    for index, part in enumerate(header_value.split(",")):
-        pieces = part.strip().split(";")
-        tag = pieces[0].strip().lower()
-        quality = 1.0
-        for parameter in pieces[1:]:
-            name, _, value = parameter.strip().partition("=")
-            if name == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        if tag and quality > 0:
-            ranked.append((-quality, index, tag))
-    for _, _, tag in sorted(ranked):
-        if tag == "zh" or tag.startswith("zh-") or tag.startswith("zh_"):
-            return "zh"
-        if tag == "en" or tag.startswith("en-") or tag == "*":
-            return "en"
-    return DEFAULT_LANGUAGE
+    accepted = parse_accept_header(header_value, LanguageAccept)
+    return accepted.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
 
 
 class Translated(Mapping[str, str]):
@@ -172,26 +154,53 @@ def local_time(moment: datetime, timezone: str) -> datetime:
 def format_day(moment: datetime | date, timezone: str | None = None) -> str:
     """A date as a page heading: "Wednesday, 18 December 2024" / "2024年12月18日星期三"."""
     day = local_time(moment, timezone).date() if isinstance(moment, datetime) else moment
-    return format_date(day, format="full", locale=babel_locale())
+    return _format(day, DATE_PATTERNS[babel_locale().language]["full"])
 
 
 def format_long_date(day: date) -> str:
     """'18 December 2024' / '2024年12月18日'."""
-    return format_date(day, format="long", locale=babel_locale())
+    return _format(day, DATE_PATTERNS[babel_locale().language]["long"])
+
+
+# The site's own date patterns, not CLDR's "long" and "full" names for them: those may
+# change with a Babel release, and pages, badges and tests rely on these exact words.
+DATE_PATTERNS = {
+    "en": {"long": "d MMMM y", "full": "EEEE, d MMMM y"},
+    "zh": {"long": "y年M月d日", "full": "y年M月d日EEEE"},
+}
+
+
+def _format(day: date, pattern: str) -> str:
+    return format_date(day, format=pattern, locale=babel_locale())
 
 
 def format_date_range(first: date, last: date) -> str:
-    """'18–19 December 2024' / '2024年12月18日至19日'."""
+    """'18–19 December 2024' / '2024年12月18日至19日'.
+
+    Written out here, not taken from CLDR's interval patterns: those change between
+    Babel releases (CLDR 47 turned 至 into an en dash), and a headline must not.
+    """
     if first == last:
         return format_long_date(first)
-    locale = babel_locale()
-    if locale.language != "en":
-        return format_interval(first, last, skeleton="yMMMMd", locale=locale)
-    # CLDR's British intervals abbreviate months ("18–19 Dec 2024"); spell them out.
+    if babel_locale().language == "zh":
+        return _chinese_date_range(first, last)
+    return _english_date_range(first, last)
+
+
+def _chinese_date_range(first: date, last: date) -> str:
+    start = f"{first.year}年{first.month}月{first.day}日"
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{start}至{last.day}日"
+    if first.year == last.year:
+        return f"{start}至{last.month}月{last.day}日"
+    return f"{start}至{last.year}年{last.month}月{last.day}日"
+
+
+def _english_date_range(first: date, last: date) -> str:
     if (first.year, first.month) == (last.year, last.month):
         return f"{first.day}–{format_long_date(last)}"
     if first.year == last.year:
-        return f"{format_date(first, format='d MMMM', locale=locale)} – {format_long_date(last)}"
+        return f"{_format(first, 'd MMMM')} – {format_long_date(last)}"
     return f"{format_long_date(first)} – {format_long_date(last)}"
 
 
