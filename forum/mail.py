@@ -30,7 +30,9 @@ from forum.extensions import db
 
 # Seconds to wait before each retry; after the last one a message is marked failed.
 RETRY_DELAYS = (60, 300, 900, 3600, 3 * 3600, 6 * 3600)
-# How long a claimed message belongs to its worker before another may take it over.
+# How long a claimed message belongs to its worker before another may take it over
+# (MAIL_CLAIM_LEASE_SECONDS overrides it). Renewed before each send, so it only needs to
+# outlast one SMTP conversation, whose every step times out after MAIL_TIMEOUT.
 CLAIM_LEASE = timedelta(minutes=5)
 
 
@@ -194,7 +196,7 @@ def claim_due_messages(worker: str, limit: int = 20, now: datetime | None = None
             .values(
                 status=OutboxStatus.SENDING.value,
                 claimed_by=worker,
-                claimed_until=now + CLAIM_LEASE,
+                claimed_until=now + _claim_lease(),
             )
         )
         if taken.rowcount == 1:
@@ -240,18 +242,26 @@ def _write_to_folder(raw: str) -> None:
 
 
 def send_due_messages(worker: str, limit: int = 20, now: datetime | None = None) -> int:
-    """Send what is due, once; returns how many were sent. Failures are rescheduled."""
+    """Send what is due, once; returns how many were sent. Failures are rescheduled.
+
+    A batch can outlast the lease it was claimed with (a slow SMTP server), after which
+    another worker may claim the rest. So the claim is renewed, and committed, right
+    before each send, and only while this worker still holds it; a message another
+    worker has taken over is left to that worker.
+    """
     sent = 0
     for message_id in claim_due_messages(worker, limit, now):
+        if not _renew_claim(message_id, worker):
+            continue
         message = db.session.get(OutboxMessage, message_id)
-        if message is None or message.claimed_by != worker:
+        if message is None:
             continue
         if message.raw is None:
             try:
                 compose_queued(message)
             except LookupError as error:
                 # What it was about is gone (e.g. erased); retrying cannot help.
-                _record_failure(message, error, final=True)
+                _record_failure(message, worker, error, final=True)
                 db.session.commit()
                 continue
             # Kept before sending, so a crash mid-send never composes it differently.
@@ -260,27 +270,77 @@ def send_due_messages(worker: str, limit: int = 20, now: datetime | None = None)
             deliver(message.raw, message.recipient)
         # ValueError covers UnicodeError: one undeliverable message must not stop the batch.
         except (OSError, smtplib.SMTPException, ValueError) as error:
-            _record_failure(message, error)
+            _record_failure(message, worker, error)
         else:
-            message.status = OutboxStatus.SENT.value
-            message.sent_at = datetime.now(UTC)
-            message.attempts += 1
-            message.claimed_until = None
-            sent += 1
+            sent += _mark_sent(message_id, worker)
         db.session.commit()
     return sent
 
 
-def _record_failure(message: OutboxMessage, error: Exception, final: bool = False) -> None:
-    message.attempts += 1
-    message.last_error = f"{type(error).__name__}: {error}"[:2000]
-    message.claimed_until = None
-    if final or message.attempts > len(RETRY_DELAYS):
-        message.status = OutboxStatus.FAILED.value
-        return
-    message.status = OutboxStatus.PENDING.value
-    delay = RETRY_DELAYS[message.attempts - 1]
-    message.next_attempt_at = datetime.now(UTC) + timedelta(seconds=delay)
+def _claim_lease() -> timedelta:
+    seconds = current_app.config.get("MAIL_CLAIM_LEASE_SECONDS")
+    return timedelta(seconds=seconds) if seconds else CLAIM_LEASE
+
+
+def _held_by(message_id: int, worker: str) -> Any:
+    return (
+        (OutboxMessage.id == message_id)
+        & (OutboxMessage.claimed_by == worker)
+        & (OutboxMessage.status == OutboxStatus.SENDING.value)
+    )
+
+
+def _renew_claim(message_id: int, worker: str) -> bool:
+    """Extend this worker's claim for one send, committed; False if it lost the claim."""
+    renewed = db.session.execute(
+        update(OutboxMessage)
+        .where(_held_by(message_id, worker))
+        .values(claimed_until=datetime.now(UTC) + _claim_lease())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return renewed.rowcount == 1
+
+
+def _mark_sent(message_id: int, worker: str) -> int:
+    """Record the delivery while the claim is still this worker's; 1 if it was, else 0."""
+    marked = db.session.execute(
+        update(OutboxMessage)
+        .where(_held_by(message_id, worker))
+        .values(
+            status=OutboxStatus.SENT.value,
+            sent_at=datetime.now(UTC),
+            attempts=OutboxMessage.attempts + 1,
+            claimed_until=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return marked.rowcount
+
+
+def _record_failure(
+    message: OutboxMessage, worker: str, error: Exception, final: bool = False
+) -> None:
+    """Reschedule the message with back-off, or mark it failed, while the claim is ours."""
+    attempts = message.attempts + 1
+    changes: dict[str, Any] = {
+        "attempts": attempts,
+        "last_error": f"{type(error).__name__}: {error}"[:2000],
+        "claimed_until": None,
+    }
+    if final or attempts > len(RETRY_DELAYS):
+        changes["status"] = OutboxStatus.FAILED.value
+    else:
+        changes["status"] = OutboxStatus.PENDING.value
+        changes["next_attempt_at"] = datetime.now(UTC) + timedelta(
+            seconds=RETRY_DELAYS[attempts - 1]
+        )
+    db.session.execute(
+        update(OutboxMessage)
+        .where(_held_by(message.id, worker))
+        .values(**changes)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def failed_messages() -> list[OutboxMessage]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -34,7 +36,14 @@ from forum.mail import (
 from forum.registration.seats import choice_slots
 from forum.registration.services import RegistrationData, open_registration, register
 
-MAIL_SETTINGS = ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USE_SSL", "MAIL_OUTBOX_DIR")
+MAIL_SETTINGS = (
+    "MAIL_SERVER",
+    "MAIL_PORT",
+    "MAIL_USE_TLS",
+    "MAIL_USE_SSL",
+    "MAIL_OUTBOX_DIR",
+    "MAIL_CLAIM_LEASE_SECONDS",
+)
 
 
 class Inbox:
@@ -54,6 +63,18 @@ class Inbox:
         ]
 
 
+class SlowInbox(Inbox):
+    """A server that takes its time over each message, as a loaded relay does."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__()
+        self.seconds = seconds
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        await asyncio.sleep(self.seconds)
+        return await super().handle_DATA(server, session, envelope)
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -68,8 +89,10 @@ def mail_settings(changes_data: Flask) -> Iterator[dict[str, Any]]:
     changes_data.config.update(saved)
 
 
-def _start_smtp(mail_settings: dict[str, Any], **options: Any) -> tuple[Controller, Inbox]:
-    inbox = Inbox()
+def _start_smtp(
+    mail_settings: dict[str, Any], inbox: Inbox | None = None, **options: Any
+) -> tuple[Controller, Inbox]:
+    inbox = inbox or Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=_free_port(), **options)
     controller.start()
     mail_settings.update(
@@ -337,6 +360,54 @@ def test_send_due_messages_by_two_workers_sends_every_message_exactly_once(
     delivered = Counter(rcpt for envelope in inbox.envelopes for rcpt in envelope.rcpt_tos)
     assert delivered == Counter(recipients)
     assert {message.status for message in _outbox()} == {OutboxStatus.SENT.value}
+
+
+def test_send_due_messages_with_a_slow_server_never_sends_one_twice(
+    mail_settings: dict[str, Any], changes_data: Flask
+) -> None:
+    controller, inbox = _start_smtp(mail_settings, SlowInbox(seconds=0.4))
+    # A lease shorter than the batch: the second worker takes over what the first has
+    # not reached yet, as it would after a crash.
+    mail_settings["MAIL_CLAIM_LEASE_SECONDS"] = 1
+    recipients = [f"person{number}@example.org" for number in range(6)]
+    for recipient in recipients:
+        enqueue(compose(recipient, "Hello", "Text"))
+    db.session.commit()
+
+    def send_all_then_take_over(name: str) -> int:
+        if name == "worker-1":
+            time.sleep(1.3)
+        total = 0
+        while sent := send_due_messages(name, limit=len(recipients)):
+            total += sent
+        return total
+
+    try:
+        sent = _run_workers(changes_data, 2, send_all_then_take_over)
+    finally:
+        controller.stop()
+
+    delivered = Counter(rcpt for envelope in inbox.envelopes for rcpt in envelope.rcpt_tos)
+    assert delivered == Counter(recipients)
+    assert sum(sent.values()) == len(recipients)
+    assert sent["worker-1"] > 0, "the second worker never took over: the test proved nothing"
+    assert {message.status for message in _outbox()} == {OutboxStatus.SENT.value}
+
+
+def test_send_due_messages_sends_what_a_dead_worker_claimed_once_its_lease_ends(
+    inbox: Inbox,
+) -> None:
+    _queue("ana@example.org")
+    claimed_at = datetime.now(UTC)
+    assert claim_due_messages("worker-that-died", now=claimed_at)
+
+    too_early = send_due_messages("worker-alive", now=claimed_at + timedelta(minutes=1))
+    after_lease = send_due_messages("worker-alive", now=claimed_at + timedelta(minutes=6))
+
+    assert (too_early, after_lease) == (0, 1)
+    assert [envelope.rcpt_tos for envelope in inbox.envelopes] == [["ana@example.org"]]
+    (message,) = _outbox()
+    assert (message.status, message.claimed_by) == (OutboxStatus.SENT.value, "worker-alive")
 
 
 # ---------------------------------------------------------------------- folder outbox
