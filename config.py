@@ -8,13 +8,24 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
+DEVELOPMENT_SECRET_KEY = "development-only-not-secret"
+# Signed cookies and badge QR codes are only as strong as this key.
+MINIMUM_SECRET_KEY_BYTES = 32
+
+
+def _host_list(value: str | None) -> list[str] | None:
+    """'a.example, b.example' as a list; None (every host) when unset."""
+    if not value:
+        return None
+    return [host.strip() for host in value.split(",") if host.strip()]
 
 
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-not-secret")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'forum.sqlite3'}"
     )
@@ -56,8 +67,24 @@ class Config:
     REGISTRATION_RATE_LIMIT = os.environ.get(
         "REGISTRATION_RATE_LIMIT", "10 per minute; 60 per hour"
     )
+    # Retry-After (and X-RateLimit-*) on limited answers, so clients know when to come back.
+    RATELIMIT_HEADERS_ENABLED = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SEND_FILE_MAX_AGE_DEFAULT = 3600
+    # Hosts the site answers to (FORUM_TRUSTED_HOSTS, comma-separated); any other Host
+    # header is refused with 400. Unset: any host (development); production defaults to
+    # SITE_URL's host. Links never use the Host header either way (see forum/links.py).
+    TRUSTED_HOSTS = _host_list(os.environ.get("FORUM_TRUSTED_HOSTS"))
+    # Reverse proxies in front of the app that set X-Forwarded-For/-Proto (0: none).
+    # The client address (for rate limits) is taken that many hops back; trusting a hop
+    # that is not there would let any client choose its own address.
+    PROXY_HOPS = int(os.environ.get("FORUM_PROXY_HOPS", "0"))
+    # The largest request body: forms are a few kilobytes. A view that takes uploads sets
+    # request.max_content_length for itself.
+    MAX_CONTENT_LENGTH = int(os.environ.get("FORUM_MAX_CONTENT_LENGTH", str(64 * 1024)))
+    MAX_FORM_MEMORY_SIZE = MAX_CONTENT_LENGTH
+    # Strict-Transport-Security max-age in seconds; 0 sends none (development has no TLS).
+    HSTS_SECONDS = int(os.environ.get("FORUM_HSTS_SECONDS", "0"))
 
 
 class DevelopmentConfig(Config):
@@ -68,6 +95,8 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing-secret"
     SQLALCHEMY_DATABASE_URI = os.environ.get("FORUM_TEST_SQLITE_URL", "sqlite://")
+    # The test client's default host, so links and requests agree.
+    SITE_URL = "http://localhost"
     CACHE_TYPE = "SimpleCache"
     PAGE_CACHE_ENABLED = False
     WTF_CSRF_ENABLED = False
@@ -80,15 +109,35 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
 
     def __init__(self) -> None:
-        secret = os.environ.get("SECRET_KEY")
-        if not secret:
-            raise RuntimeError("SECRET_KEY must be set in production (see README).")
+        self.SECRET_KEY = _production_secret_key()
         database_url = os.environ.get("DATABASE_URL")
         if not database_url:
             raise RuntimeError("DATABASE_URL must be set in production (see README).")
-        self.SECRET_KEY = secret
         # Heroku-style URLs name the dialect "postgres"; SQLAlchemy wants psycopg 3.
         self.SQLALCHEMY_DATABASE_URI = normalize_database_url(database_url)
+        site_url = os.environ.get("SITE_URL")
+        if not site_url:
+            raise RuntimeError(
+                "SITE_URL must be set in production, e.g. https://bjforum.example.org: "
+                "links in e-mails and calendars are built from it (see README)."
+            )
+        self.SITE_URL = site_url.rstrip("/")
+        self.TRUSTED_HOSTS = Config.TRUSTED_HOSTS or [urlsplit(site_url).hostname or ""]
+        self.HSTS_SECONDS = int(os.environ.get("FORUM_HSTS_SECONDS", str(365 * 24 * 3600)))
+
+
+def _production_secret_key() -> str:
+    secret = os.environ.get("SECRET_KEY")
+    if not secret:
+        raise RuntimeError("SECRET_KEY must be set in production (see README).")
+    if secret == DEVELOPMENT_SECRET_KEY:
+        raise RuntimeError("SECRET_KEY is the development key; set a random one in production.")
+    if len(secret.encode("utf-8")) < MINIMUM_SECRET_KEY_BYTES:
+        raise RuntimeError(
+            f"SECRET_KEY must be at least {MINIMUM_SECRET_KEY_BYTES} bytes in production; "
+            'generate one with: python3 -c "import secrets; print(secrets.token_urlsafe(48))"'
+        )
+    return secret
 
 
 def normalize_database_url(url: str) -> str:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
-from werkzeug.routing import BaseConverter
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import BaseConverter, IntegerConverter
 
 import config as config_module
 from forum import cli, database, errors, i18n, names, security
@@ -30,6 +32,19 @@ class LanguageConverter(BaseConverter):
     regex = "(?:" + "|".join(LANGUAGES) + ")"
 
 
+# Ids and years are 32-bit integer columns. A larger number in a URL names nothing, and
+# PostgreSQL answers it with an error rather than no row, so the route does not match it.
+LARGEST_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` for every route: at most LARGEST_ID, so an out-of-range id is a 404."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", LARGEST_ID)
+        super().__init__(map, *args, **kwargs)
+
+
 def create_app(config: str | object = "development") -> Flask:
     """Build the application for a named configuration or a config object."""
     app = Flask(
@@ -41,6 +56,7 @@ def create_app(config: str | object = "development") -> Flask:
     app.config.from_object(_config_object(config))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.url_map.converters["lang"] = LanguageConverter
+    app.url_map.converters["int"] = IdConverter
     app.url_map.strict_slashes = False
 
     _init_extensions(app)
@@ -53,7 +69,17 @@ def create_app(config: str | object = "development") -> Flask:
     security.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    _trust_proxies(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind PROXY_HOPS reverse proxies, take the client's address and scheme from the
+    X-Forwarded-For/-Proto headers they add (rate limits key on the address). The Host is
+    never taken from a header: links come from SITE_URL."""
+    hops = app.config.get("PROXY_HOPS", 0)
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def _config_object(config: str | object) -> object:

@@ -23,6 +23,8 @@ from sqlalchemy.types import TypeDecorator
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
+from forum.links import site_url
+
 LANGUAGES: tuple[str, ...] = ("en", "zh")
 DEFAULT_LANGUAGE = "en"
 # BCP 47 tags for <html lang> and hreflang: the script matters for Chinese fonts.
@@ -324,11 +326,10 @@ def url_in_language(lang: str) -> str | None:
     endpoint = request.endpoint
     if not endpoint or not current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
         return None
+    # The query string is left behind: public pages are cached by path alone, and a
+    # cached page must not carry what one visitor happened to type after the "?".
     arguments = dict(request.view_args or {}, lang=lang)
-    url = url_for(endpoint, **arguments)
-    if request.query_string:
-        url += "?" + request.query_string.decode("latin-1")
-    return url
+    return url_for(endpoint, **arguments)
 
 
 def _language_context() -> dict[str, Any]:
@@ -340,4 +341,5 @@ def _language_context() -> dict[str, Any]:
         "language_names": LANGUAGE_NAMES,
         "html_lang_of": HTML_LANG,
         "url_in_language": url_in_language,
+        "site_url": site_url,
     }

@@ -96,13 +96,16 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Response]:
     @wraps(view)
     def serve(*args: Any, **kwargs: Any) -> Response:
         if not current_app.config.get("PAGE_CACHE_ENABLED", True):
-            return make_response(view(*args, **kwargs))
-        key = f"page:{current_revision()}:{request.full_path}"
+            return _public(make_response(view(*args, **kwargs)))
+        # The path alone: a query string would let anyone add entries without bound, and
+        # no cached page reads one. Nothing else from the request reaches the page either
+        # (links come from SITE_URL), so the stored bytes are the same for every visitor.
+        key = f"page:{current_revision()}:{request.path}"
         stored = cache.get(key)
         if stored is not None:
             body, mimetype, headers = stored
-            return Response(body, mimetype=mimetype, headers=headers)
-        response = make_response(view(*args, **kwargs))
+            return _public(Response(body, mimetype=mimetype, headers=headers))
+        response = _public(make_response(view(*args, **kwargs)))
         if response.status_code == 200:
             kept_headers = {
                 name: value
@@ -113,3 +116,13 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Response]:
         return response
 
     return serve
+
+
+def _public(response: Response) -> Response:
+    """Browsers and proxies may keep a public page briefly, then must ask again."""
+    if response.status_code == 200:
+        response.headers.setdefault("Cache-Control", PUBLIC_CACHE_CONTROL)
+    return response
+
+
+PUBLIC_CACHE_CONTROL = "public, max-age=60, must-revalidate"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, current_app, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 # Everything is served from our own host; no inline script, no framing.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -28,10 +29,26 @@ SECURITY_HEADERS = {
 
 
 def init_app(app: Flask) -> None:
+    app.before_request(_refuse_oversized_body)
     app.after_request(_add_security_headers)
+
+
+def _refuse_oversized_body() -> None:
+    """Refuse a body over the limit before any view runs, whether or not it reads it."""
+    limit = request.max_content_length
+    if limit is not None and (request.content_length or 0) > limit:
+        raise RequestEntityTooLarge()
 
 
 def _add_security_headers(response: Response) -> Response:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    hsts_seconds = current_app.config.get("HSTS_SECONDS", 0)
+    if hsts_seconds:
+        response.headers.setdefault(
+            "Strict-Transport-Security", f"max-age={hsts_seconds}; includeSubDomains"
+        )
+    # Forms, manage links, redirects chosen by cookie and error pages are one visitor's:
+    # no shared cache may keep them. Public pages and static files say otherwise themselves.
+    response.headers.setdefault("Cache-Control", "no-store")
     return response

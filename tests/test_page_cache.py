@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -159,3 +160,58 @@ def test_page_cache_drops_an_unpublished_session_from_the_agenda(
     html = get_page(page_cache, client, "/en/agenda").get_data(as_text=True)
     assert ">Opening Ceremony<" not in html
     assert ">Main Forum<" in html
+
+
+# ------------------------------------------- nothing from one request reaches the next
+
+
+def test_forged_host_never_reaches_a_cached_page(page_cache: Flask) -> None:
+    attacker = page_cache.test_client()
+    visitor = page_cache.test_client()
+
+    poisoned = get_page(page_cache, attacker, "/en/speakers/")
+    with page_cache.app_context():
+        served = visitor.get("/en/speakers/", headers={"Host": "localhost"})
+    with page_cache.app_context():
+        forged = attacker.get("/en/speakers/", headers={"Host": "evil.example"})
+
+    assert poisoned.status_code == served.status_code == forged.status_code == 200
+    for response in (served, forged):
+        html = response.get_data(as_text=True)
+        assert "evil.example" not in html
+        assert 'hreflang="zh-Hans" href="http://localhost/zh/speakers/"' in html
+
+
+def test_forged_host_first_in_line_still_caches_site_url_links(page_cache: Flask) -> None:
+    with page_cache.app_context():
+        page_cache.test_client().get("/en/about", headers={"Host": "evil.example"})
+
+    later = get_page(page_cache, page_cache.test_client(), "/en/about")
+
+    html = later.get_data(as_text=True)
+    assert "evil.example" not in html
+    assert 'href="http://localhost/en/about"' in html
+
+
+def test_query_strings_share_one_cache_entry_per_page(page_cache: Flask) -> None:
+    client = page_cache.test_client()
+    get_page(page_cache, client, "/en/agenda")
+
+    for _ in range(20):
+        with recorded_statements(page_cache) as statements:
+            response = get_page(page_cache, client, f"/en/agenda?q={secrets.token_hex(8)}")
+        assert response.status_code == 200
+        assert len(statements) == 1, "a random query string was rendered instead of cached"
+
+    with page_cache.app_context():
+        keys = [key for key in cache.cache._cache if "/en/agenda" in key]
+    assert len(keys) == 1
+
+
+def test_query_string_does_not_reach_the_cached_page(page_cache: Flask) -> None:
+    get_page(page_cache, page_cache.test_client(), "/en/agenda?utm_source=evil.example")
+
+    html = get_page(page_cache, page_cache.test_client(), "/en/agenda").get_data(as_text=True)
+
+    assert "utm_source" not in html
+    assert "evil.example" not in html

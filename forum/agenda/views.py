@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, url_for
+from flask import Blueprint, abort, current_app, jsonify, render_template
 from werkzeug.wrappers import Response
 
 from forum.agenda.exports import agenda_calendar, schedule_document
@@ -18,6 +18,7 @@ from forum.agenda.services import (
 from forum.editions.models import Edition
 from forum.editions.services import EditionNotFound, edition_for_year
 from forum.i18n import current_language
+from forum.links import absolute_url
 from forum.page_cache import cached_page
 
 bp = Blueprint("agenda", __name__)
@@ -52,7 +53,7 @@ def session(session_id: int) -> str:
 
 
 def _session_url(session: Session) -> str:
-    return url_for("agenda.session", session_id=session.id, _external=True)
+    return absolute_url("agenda.session", session_id=session.id)
 
 
 def _calendar_response(edition: Edition, sessions: list[Session], filename: str) -> Response:

@@ -19,7 +19,11 @@ bp = Blueprint("editions", __name__)
 
 @bp.route("/")
 def root() -> Response:
-    return redirect(url_for("editions.home", lang=preferred_language()), code=302)
+    response = redirect(url_for("editions.home", lang=preferred_language()), code=302)
+    # The target depends on these request headers; a cache must not hand one visitor's
+    # language to the next.
+    response.vary.update(("Cookie", "Accept-Language"))
+    return response
 
 
 @bp.route("/<lang:lang>/")

@@ -81,6 +81,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     # Port 0: the OS picks a free port when binding, so there is no race for it.
     server = make_server(HOST, 0, app, threaded=True)
+    app.config["SITE_URL"] = f"http://{HOST}:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
     thread.start()
     try:
