@@ -12,8 +12,10 @@ PORT ?= 5000
 RUN_PACKAGES := fonts-noto-cjk fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 # Tests also read PDFs back (poppler), decode QR codes (zbar) and drive a browser.
 TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils zbar-tools
+# Benchmarks load a local gunicorn with wrk.
+BENCH_PACKAGES := $(RUN_PACKAGES) wrk
 
-.PHONY: run test install lock system-packages system-packages-test translations database serve \
+.PHONY: run test install lock system-packages system-packages-test system-packages-bench translations database serve \
 	lint format extract-messages update-messages bench clean
 
 run: install system-packages translations database serve
@@ -91,7 +93,10 @@ extract-messages: install
 update-messages: extract-messages
 	$(BIN)/pybabel update -i translations/messages.pot -d translations -D messages --no-fuzzy-matching
 
-bench: install translations
+system-packages-bench:
+	@$(MAKE) --no-print-directory _apt PACKAGES="$(BENCH_PACKAGES)"
+
+bench: install translations system-packages-bench
 	$(BIN)/python bench/run.py
 
 clean:

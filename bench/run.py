@@ -45,6 +45,9 @@ HOST = "127.0.0.1"
 TARGET_REQUESTS_PER_SECOND = 1000.0
 TARGET_P99_MS = 50.0
 TARGET_STARTUP_S = 1.0
+# Feeds (and their 304s) against a static file served by the same app in the same run.
+TARGET_FEED_SHARE_OF_STATIC = 0.9
+STATIC_FLOOR_PATH = "/static/css/site.css"
 
 STARTUP_RUNS = 7
 # Above this share of CPU time taken by other processes, a run is flagged as noisy.
@@ -287,15 +290,39 @@ def _benchmark(options: argparse.Namespace, env: dict[str, str], wrk: str, folde
 
     with serve(env, model, folder) as server:
         startup["gunicorn_first_response_s"] = server.first_response_s
-        speaker_id = find_speaker_id(server.base_url)
+        speaker_id, session_id = find_speaker_and_session(server.base_url)
         pages = {
             "agenda (en)": "/en/agenda",
             "agenda (zh)": "/zh/agenda",
             "speaker (en)": f"/en/speakers/{speaker_id}",
         }
+        feeds = {
+            "agenda.ics": "/agenda.ics",
+            "agenda.ics (zh)": "/zh/agenda.ics",
+            "session .ics": f"/en/sessions/{session_id}.ics",
+            "schedule.json": SCHEDULE_PATH,
+        }
         cached = [
             _load(wrk, server, name, path, options, has_target=True) for name, path in pages.items()
         ]
+        static_floor = _load(
+            wrk, server, "static file (floor)", STATIC_FLOOR_PATH, options, has_target=False
+        )
+        feed_results = [
+            _load(wrk, server, name, path, options, has_target=True) for name, path in feeds.items()
+        ]
+        etag = _etag(server.base_url + "/agenda.ics")
+        feed_results.append(
+            _load(
+                wrk,
+                server,
+                "agenda.ics, 304",
+                "/agenda.ics",
+                options,
+                has_target=True,
+                headers={"If-None-Match": etag},
+            )
+        )
 
     uncached: list[LoadResult] = []
     if not options.skip_uncached:
@@ -306,9 +333,12 @@ def _benchmark(options: argparse.Namespace, env: dict[str, str], wrk: str, folde
                 for name, path in pages.items()
             ]
 
-    misses = _check_targets(startup, cached)
+    misses = _check_targets(startup, cached + feed_results)
+    misses += _check_feed_targets(feed_results, static_floor)
     report = _report(options, model, startup, cached, uncached, misses)
-    _print_table(startup, cached + uncached)
+    report["static_floor"] = asdict(static_floor)
+    report["feeds"] = [asdict(result) for result in feed_results]
+    _print_table(startup, [*cached, static_floor, *feed_results, *uncached])
     path = _write_result("latest.json", report)
     print(f"\nResult written to {path.relative_to(ROOT)}")
     if misses:
@@ -431,14 +461,37 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
             continue
 
 
-def find_speaker_id(base_url: str) -> int:
-    """A speaker on the 2024 programme, from the public JSON schedule."""
+def find_speaker_and_session(base_url: str) -> tuple[int, int]:
+    """A speaker on the 2024 programme and their session, from the public JSON schedule."""
     schedule = json.loads(_get(base_url + SCHEDULE_PATH))
     for session in schedule.get("sessions", []):
         for item in session.get("items", []):
             for speaker in item.get("speakers", []):
-                return int(speaker["speaker_id"])
+                return int(speaker["speaker_id"]), int(session["id"])
     raise BenchError(f"no speaker found in {SCHEDULE_PATH}")
+
+
+def _etag(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        etag = response.headers.get("ETag")
+    if not etag:
+        raise BenchError(f"GET {url}: no ETag")
+    return etag
+
+
+def _check_feed_targets(feeds: list[LoadResult], static_floor: LoadResult) -> list[str]:
+    """Each feed (and the 304 answer) at least 0.9 times the static file's rate."""
+    floor = static_floor.requests_per_second * TARGET_FEED_SHARE_OF_STATIC
+    misses = []
+    for result in feeds:
+        share = result.requests_per_second / static_floor.requests_per_second
+        if result.requests_per_second < floor:
+            result.misses.append(
+                f"{share:.2f} x the static file ({result.requests_per_second:.0f} req/s), "
+                f"target >= {TARGET_FEED_SHARE_OF_STATIC}"
+            )
+            misses.append(f"{result.name} {result.path}: {result.misses[-1]}")
+    return misses
 
 
 def _load(
@@ -449,17 +502,20 @@ def _load(
     options: argparse.Namespace,
     *,
     has_target: bool,
+    headers: Mapping[str, str] | None = None,
 ) -> LoadResult:
     url = server.base_url + path
     _get(url)
     # Fills every worker's in-process cache and lets the processes settle.
-    _run_wrk(wrk, url, WARMUP_SECONDS, options.connections, options.threads)
+    _run_wrk(wrk, url, WARMUP_SECONDS, options.connections, options.threads, headers)
     attempts: list[LoadResult] = []
     for attempt in range(1 + options.retries):
         _wait_for_quiet_machine(options.quiet_wait)
         print(f"  {name}: wrk -t{options.threads} -c{options.connections} -d{options.duration}s")
         with CpuAccount(server.pid) as account:
-            output = _run_wrk(wrk, url, options.duration, options.connections, options.threads)
+            output = _run_wrk(
+                wrk, url, options.duration, options.connections, options.threads, headers
+            )
         result = parse_wrk(output, name=name, path=path, has_target=has_target)
         result.other_cpu_percent = account.other_percent
         attempts.append(result)
@@ -582,15 +638,18 @@ def _get(url: str) -> bytes:
         raise BenchError(f"GET {url}: {error}") from error
 
 
-def _run_wrk(wrk: str, url: str, duration: int, connections: int, threads: int) -> str:
-    command = [
-        wrk,
-        f"-t{threads}",
-        f"-c{connections}",
-        f"-d{duration}s",
-        "--latency",
-        url,
-    ]
+def _run_wrk(
+    wrk: str,
+    url: str,
+    duration: int,
+    connections: int,
+    threads: int,
+    headers: Mapping[str, str] | None = None,
+) -> str:
+    command = [wrk, f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency"]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
+    command.append(url)
     completed = subprocess.run(
         command, capture_output=True, text=True, timeout=duration + 60, check=False
     )
@@ -710,7 +769,7 @@ def _print_table(startup: Mapping[str, Any], results: list[LoadResult]) -> None:
             f"{startup['gunicorn_first_response_s']:.2f} s"
         )
     header = (
-        f"{'page':<24} {'path':<18} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'others':>7}  verdict"
+        f"{'page':<24} {'path':<36} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'others':>7}  verdict"
     )
     print(f"\n{header}\n{'-' * len(header)}")
     for result in results:
@@ -719,7 +778,7 @@ def _print_table(startup: Mapping[str, Any], results: list[LoadResult]) -> None:
         else:
             verdict = "ok" if not result.misses else "MISSED"
         print(
-            f"{result.name:<24} {result.path:<18} {result.requests_per_second:>8.0f} "
+            f"{result.name:<24} {result.path:<36} {result.requests_per_second:>8.0f} "
             f"{result.latency_ms.get('50%', float('nan')):>7.1f} {result.p99_ms:>7.1f} "
             f"{_percent(result.other_cpu_percent):>7}  {verdict}"
         )

@@ -9,8 +9,11 @@ holds the pages.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import wraps
 from typing import Any
 
@@ -90,39 +93,84 @@ def _forget_bump(session: Session) -> None:
     session.info.pop("content_revision_bumped", None)
 
 
-def cached_page(view: Callable[..., Any]) -> Callable[..., Response]:
-    """Serve a public GET view from the page cache; only 200 responses are stored."""
+# How long a browser, calendar client or proxy may use a copy before asking again. A
+# calendar polls its feed all day; an ETag makes most of those polls a bodiless 304.
+PAGE_MAX_AGE = 60
+FEED_MAX_AGE = 300
+# Headers that belong to the rendered page and are stored with it; the rest are added on
+# every request (security headers, the language cookie).
+_STORED_HEADERS = ("Content-Disposition", "Access-Control-Allow-Origin")
 
-    @wraps(view)
-    def serve(*args: Any, **kwargs: Any) -> Response:
-        if not current_app.config.get("PAGE_CACHE_ENABLED", True):
-            return _public(make_response(view(*args, **kwargs)))
-        # The path alone: a query string would let anyone add entries without bound, and
-        # no cached page reads one. Nothing else from the request reaches the page either
-        # (links come from SITE_URL), so the stored bytes are the same for every visitor.
-        key = f"page:{current_revision()}:{request.path}"
-        stored = cache.get(key)
-        if stored is not None:
-            body, mimetype, headers = stored
-            return _public(Response(body, mimetype=mimetype, headers=headers))
-        response = _public(make_response(view(*args, **kwargs)))
-        if response.status_code == 200:
-            kept_headers = {
-                name: value
-                for name, value in response.headers.items()
-                if name in ("Content-Disposition", "Access-Control-Allow-Origin")
-            }
-            cache.set(key, (response.get_data(), response.mimetype, kept_headers))
+
+@dataclass(frozen=True)
+class StoredPage:
+    """A rendered public page as the cache holds it."""
+
+    body: bytes
+    mimetype: str
+    headers: dict[str, str]
+    etag: str
+    last_modified: datetime
+
+
+def cached_page(view: Callable[..., Any] | None = None, *, max_age: int = PAGE_MAX_AGE) -> Any:
+    """Serve a public GET view from the page cache, answering conditional requests.
+
+    Only 200 responses are stored. Each carries a strong ETag (a digest of its bytes) and
+    Last-Modified (when it was rendered); a request whose If-None-Match or
+    If-Modified-Since matches gets a 304 with no body, and from the cache no render.
+    Use as `@cached_page` or `@cached_page(max_age=FEED_MAX_AGE)`.
+    """
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Response]:
+        @wraps(view)
+        def serve(*args: Any, **kwargs: Any) -> Response:
+            page = _stored_or_rendered(view, args, kwargs)
+            if isinstance(page, Response):
+                return page
+            return _conditional_response(page, max_age)
+
+        return serve
+
+    return decorate(view) if view is not None else decorate
+
+
+def _stored_or_rendered(
+    view: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> StoredPage | Response:
+    """The page from the cache, else rendered (and stored); any other answer as it is."""
+    caching = current_app.config.get("PAGE_CACHE_ENABLED", True)
+    # The path alone: a query string would let anyone add entries without bound, and
+    # no cached page reads one. Nothing else from the request reaches the page either
+    # (links come from SITE_URL), so the stored bytes are the same for every visitor.
+    key = f"page:{current_revision()}:{request.path}" if caching else ""
+    if caching and (stored := cache.get(key)) is not None:
+        return stored
+    response = make_response(view(*args, **kwargs))
+    if response.status_code != 200:
         return response
+    body = response.get_data()
+    page = StoredPage(
+        body=body,
+        mimetype=response.mimetype or "text/html",
+        headers={
+            name: response.headers[name] for name in _STORED_HEADERS if name in response.headers
+        },
+        etag=hashlib.sha256(body).hexdigest()[:32],
+        last_modified=datetime.now(UTC).replace(microsecond=0),
+    )
+    if caching:
+        cache.set(key, page)
+    return page
 
-    return serve
+
+def _stored_headers(response: Response) -> dict[str, str]:
+    return {name: response.headers[name] for name in _STORED_HEADERS if name in response.headers}
 
 
-def _public(response: Response) -> Response:
-    """Browsers and proxies may keep a public page briefly, then must ask again."""
-    if response.status_code == 200:
-        response.headers.setdefault("Cache-Control", PUBLIC_CACHE_CONTROL)
-    return response
-
-
-PUBLIC_CACHE_CONTROL = "public, max-age=60, must-revalidate"
+def _conditional_response(page: StoredPage, max_age: int) -> Response:
+    response = Response(page.body, mimetype=page.mimetype, headers=page.headers)
+    response.set_etag(page.etag)
+    response.last_modified = page.last_modified
+    response.headers["Cache-Control"] = f"public, max-age={max_age}, must-revalidate"
+    return response.make_conditional(request)

@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 from config import TestingConfig, normalize_database_url
 from forum import create_app
 from forum.demo import seed_demo
-from forum.extensions import db
+from forum.extensions import cache, db
 from forum.registration.services import ensure_default_categories
 
 
@@ -82,3 +82,16 @@ def changes_data(app: Flask) -> Iterator[Flask]:
     with app.app_context():
         yield app
         reset_database()
+
+
+@pytest.fixture
+def page_cache(app: Flask) -> Iterator[Flask]:
+    """The app with the page cache on (tests run with it off), empty before and after."""
+    previous = app.config["PAGE_CACHE_ENABLED"]
+    app.config["PAGE_CACHE_ENABLED"] = True
+    with app.app_context():
+        cache.clear()
+    yield app
+    app.config["PAGE_CACHE_ENABLED"] = previous
+    with app.app_context():
+        cache.clear()

@@ -6,7 +6,6 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event
@@ -17,19 +16,6 @@ from forum.editions.models import Edition
 from forum.extensions import cache, db
 from forum.i18n import Translated
 from forum.speakers.models import Speaker
-
-
-@pytest.fixture
-def page_cache(app: Flask) -> Iterator[Flask]:
-    """The app with the page cache on (tests run with it off), empty before and after."""
-    previous = app.config["PAGE_CACHE_ENABLED"]
-    app.config["PAGE_CACHE_ENABLED"] = True
-    with app.app_context():
-        cache.clear()
-    yield app
-    app.config["PAGE_CACHE_ENABLED"] = previous
-    with app.app_context():
-        cache.clear()
 
 
 @contextmanager

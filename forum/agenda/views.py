@@ -19,7 +19,7 @@ from forum.editions.models import Edition
 from forum.editions.services import EditionNotFound, edition_for_year
 from forum.i18n import current_language
 from forum.links import absolute_url
-from forum.page_cache import cached_page
+from forum.page_cache import FEED_MAX_AGE, cached_page
 
 bp = Blueprint("agenda", __name__)
 
@@ -72,12 +72,14 @@ def _calendar_response(edition: Edition, sessions: list[Session], filename: str)
 @bp.route("/agenda.ics")
 @bp.route("/<lang:lang>/agenda.ics")
 @bp.route("/<lang:lang>/editions/<int:year>/agenda.ics")
+@cached_page(max_age=FEED_MAX_AGE)
 def agenda_ics(year: int | None = None) -> Response:
     edition = _edition_or_404(year)
     return _calendar_response(edition, sessions_of(edition), f"forum-{edition.year}.ics")
 
 
 @bp.route("/<lang:lang>/sessions/<int:session_id>.ics")
+@cached_page(max_age=FEED_MAX_AGE)
 def session_ics(session_id: int) -> Response:
     try:
         found = published_session(session_id)
@@ -87,7 +89,7 @@ def session_ics(session_id: int) -> Response:
 
 
 @bp.route("/api/v1/editions/<int:year>/schedule.json")
-@cached_page
+@cached_page(max_age=FEED_MAX_AGE)
 def schedule_json(year: int) -> Response:
     edition = _edition_or_404(year)
     response = jsonify(schedule_document(edition, sessions_of(edition)))
