@@ -35,6 +35,7 @@ forum_cli = AppGroup("forum", help="Forum site commands.")
 def seed_demo_command() -> None:
     """Load the demo editions (2024 and 2022); running it again changes nothing."""
     ensure_default_categories()
+    db.session.commit()
     report = seed_demo()
     if report.created_editions:
         years = ", ".join(str(year) for year in report.created_editions)
@@ -67,6 +68,7 @@ def open_registration_command(year: int | None, days: int) -> None:
     """Open an edition's registration from now for some days (handy for the demo)."""
     edition = edition_for_year(year)
     opens, closes = open_registration(edition, timedelta(days=days))
+    db.session.commit()
     click.echo(
         f"Registration for {edition.year} open from {opens:%Y-%m-%d %H:%M} "
         f"to {closes:%Y-%m-%d %H:%M} UTC."
