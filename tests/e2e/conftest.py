@@ -75,8 +75,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with app.app_context():
         db.create_all()
         ensure_default_categories()
+        db.session.commit()
         seed_demo()
         open_registration(current_edition(), timedelta(days=30))
+        db.session.commit()
         db.session.remove()
 
     # Port 0: the OS picks a free port when binding, so there is no race for it.
