@@ -485,3 +485,38 @@ def test_cancel_and_change_session_at_once_leave_no_seat_behind(
     assert results[len(registrations) :] == ["cancelled"] * len(registrations)
     assert _seats_in(first) == []
     assert _seats_in(second) == []
+
+
+def test_register_pages_at_once_with_duplicates_redirect_every_newcomer_to_a_working_page(
+    app: Flask, ids: dict[str, Any]
+) -> None:
+    def posting(email: str) -> Callable[[], tuple[int, str]]:
+        def job() -> tuple[int, str]:
+            response = app.test_client().post(
+                "/en/register",
+                data={
+                    "given_name": "Test",
+                    "family_name": "Person",
+                    "email": email,
+                    "organization": "Test",
+                    "country": "CN",
+                    "category": "delegate",
+                    "preferred_language": "en",
+                    "consent": "y",
+                },
+            )
+            return response.status_code, response.headers.get("Location", "")
+
+        return job
+
+    # Ten people sign up while someone posts each of their addresses three more times.
+    emails = [f"racer{number}@example.org" for number in range(10)]
+    results = _at_once(app, [posting(email) for email in emails * 4])
+
+    assert _unexpected(results) == []
+    redirects = [location for status, location in results if status == 302]
+    assert len(redirects) == len(emails)
+    assert sorted(status for status, _ in results) == [200] * 30 + [302] * 10
+    client = app.test_client()
+    for location in redirects:
+        assert client.get(location).status_code == 200, location
