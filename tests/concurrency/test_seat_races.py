@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from forum.agenda.models import Session
 from forum.editions.models import Edition
@@ -520,3 +521,38 @@ def test_register_pages_at_once_with_duplicates_redirect_every_newcomer_to_a_wor
     client = app.test_client()
     for location in redirects:
         assert client.get(location).status_code == 200, location
+
+
+def test_register_holds_the_session_lock_until_its_caller_commits(
+    app: Flask, ids: dict[str, Any]
+) -> None:
+    if app.config["DATABASE_BACKEND"] != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite serializes every writer")
+    session_id = ids["sub_forums"][0]
+    registered = threading.Event()
+    checked = threading.Event()
+
+    def signing_up() -> None:
+        with app.app_context():
+            edition = db.session.get(Edition, ids["edition"])
+            register(edition, _data("slow@example.org", session_id))
+            registered.set()
+            checked.wait(timeout=THREAD_TIMEOUT)
+            db.session.commit()
+            db.session.remove()
+
+    thread = threading.Thread(target=signing_up)
+    thread.start()
+    assert registered.wait(timeout=THREAD_TIMEOUT)
+    try:
+        # The service has returned, the caller has not committed yet: the session's row
+        # is still locked, so nobody else can count its seats in the meantime.
+        locked = select(Session.id).where(Session.id == session_id).with_for_update(nowait=True)
+        with pytest.raises(OperationalError, match="could not obtain lock"):
+            db.session.execute(locked)
+        db.session.rollback()
+    finally:
+        checked.set()
+        thread.join(timeout=THREAD_TIMEOUT)
+    assert db.session.execute(locked).scalar_one() == session_id
+    db.session.rollback()
