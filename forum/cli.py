@@ -25,7 +25,13 @@ from forum.documents.fonts import CJK_FAMILY, LATIN_FAMILY, MissingFont, font_re
 from forum.editions.models import Edition
 from forum.editions.services import edition_for_year
 from forum.extensions import db
-from forum.registration.services import ensure_default_categories, open_registration
+from forum.registration.services import (
+    RegistrationNotFound,
+    ensure_default_categories,
+    open_registration,
+    registration_for_reference,
+    revoke_manage_links,
+)
 from forum.worker import run_worker, work_once
 
 forum_cli = AppGroup("forum", help="Forum site commands.")
@@ -119,6 +125,22 @@ def badges_command(
     if mark_printed:
         record_prints(registrations)
     click.echo(f"{len(registrations)} badge(s) written to {output}.")
+
+
+@forum_cli.command("revoke-links")
+@click.argument("reference")
+def revoke_links_command(reference: str) -> None:
+    """End every manage link of a registration (e.g. one forwarded by mistake).
+
+    The attendee can ask for a new link, which goes to their registered address.
+    """
+    try:
+        registration = registration_for_reference(reference)
+    except RegistrationNotFound:
+        raise click.ClickException(f"No registration has the reference {reference}.") from None
+    revoked = revoke_manage_links(registration)
+    db.session.commit()
+    click.echo(f"{revoked} link(s) of {registration.formatted_reference} revoked.")
 
 
 @forum_cli.command("doctor")

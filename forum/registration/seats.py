@@ -42,14 +42,6 @@ class InvalidChoice(SeatError):
     """The chosen sessions or category are not offered."""
 
 
-class SessionFull(SeatError):
-    """No seat is free in the session asked for; the current seat is kept."""
-
-    def __init__(self, session: Session) -> None:
-        super().__init__(session.code)
-        self.session = session
-
-
 @dataclass
 class ChoiceSlot:
     """Sessions running at the same time, of which an attendee takes at most one."""

@@ -209,3 +209,25 @@ def test_manage_page_of_a_revoked_link_explains_and_offers_a_new_one(
     assert explained in html
     assert f'action="/{lang}/register/lost-link"' in html
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_cli_revoke_links_ends_the_links_of_a_registration(
+    edition: Edition, person: Callable, client: FlaskClient
+) -> None:
+    outcome = register(edition, person("ana@example.org"))
+    reference = outcome.registration.formatted_reference
+
+    result = client.application.test_cli_runner().invoke(
+        args=["forum", "revoke-links", reference.lower()]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert f"1 link(s) of {reference} revoked." in result.output
+    db.session.expire_all()
+    with pytest.raises(DeadLink):
+        registration_for_token(outcome.manage_token)
+    unknown = client.application.test_cli_runner().invoke(
+        args=["forum", "revoke-links", "AAAA-AAAA"]
+    )
+    assert unknown.exit_code != 0
+    assert "No registration has the reference AAAA-AAAA" in unknown.output
