@@ -18,7 +18,16 @@ branch_labels = None
 depends_on = None
 
 
+def _foreign_keys(enforced):
+    # Batch mode rebuilds `registrations` on SQLite: it drops the old table, and with
+    # foreign keys enforced that drop would cascade into every seat, badge and link.
+    # The pragma takes effect here: nothing in this migration has opened a transaction.
+    if op.get_bind().dialect.name == 'sqlite':
+        op.execute(f"PRAGMA foreign_keys = {'ON' if enforced else 'OFF'}")
+
+
 def upgrade():
+    _foreign_keys(enforced=False)
     op.create_table('manage_tokens',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('registration_id', sa.Integer(), nullable=False),
@@ -41,9 +50,11 @@ def upgrade():
     with op.batch_alter_table('registrations', schema=None) as batch_op:
         batch_op.drop_constraint('uq_registrations_manage_token_hash', type_='unique')
         batch_op.drop_column('manage_token_hash')
+    _foreign_keys(enforced=True)
 
 
 def downgrade():
+    _foreign_keys(enforced=False)
     with op.batch_alter_table('registrations', schema=None) as batch_op:
         batch_op.add_column(sa.Column('manage_token_hash', sa.String(length=64), nullable=True))
     # The newest link of each registration becomes its only one.
@@ -66,3 +77,4 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_manage_tokens_registration_id'))
 
     op.drop_table('manage_tokens')
+    _foreign_keys(enforced=True)
