@@ -60,8 +60,9 @@ from forum.registration.services import (
     update_details,
 )
 
-# A form that cannot be accepted as sent: the page is shown again with the errors.
-# Not 400 (browsers log it as a failed request) and the same on every form of the site.
+# A form whose content cannot be accepted as sent: the page comes back with the errors
+# and everything typed. 422 (Unprocessable Content) on every form, not 400, which means a
+# request the server could not even read.
 INVALID_FORM = 422
 
 bp = Blueprint("registration", __name__)
