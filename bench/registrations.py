@@ -100,8 +100,8 @@ def start_server(port: int, env: dict[str, str], workers: int, threads: int) -> 
     raise SystemExit("gunicorn did not answer within 30 s")
 
 
-def read_form(connection: http.client.HTTPConnection) -> tuple[str, str, list[str]]:
-    """The session cookie, the CSRF token and the sub-forum choices of the form."""
+def read_form(connection: http.client.HTTPConnection) -> tuple[str, str, str, list[str]]:
+    """The session cookie, the CSRF token, the sub-forum field and its choices."""
     connection.request("GET", "/en/register")
     response = connection.getresponse()
     html = response.read().decode()
@@ -109,13 +109,15 @@ def read_form(connection: http.client.HTTPConnection) -> tuple[str, str, list[st
         header.split(";", 1)[0] for header in response.msg.get_all("Set-Cookie") or []
     )
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
-    choices = re.findall(r'name="slot_0" type="radio" value="(\d*)"', html)
-    return cookie, token, choices
+    # The field is named after its time slot's first session id: slot_<id>.
+    slot_field = re.search(r'name="(slot_\d+)" type="radio"', html).group(1)
+    choices = re.findall(rf'name="{slot_field}" type="radio" value="(\d*)"', html)
+    return cookie, token, slot_field, choices
 
 
 def client(port: int, total: int, tally: Tally, run_id: str) -> None:
     connection = http.client.HTTPConnection(HOST, port, timeout=30)
-    cookie, token, choices = read_form(connection)
+    cookie, token, slot_field, choices = read_form(connection)
     chooser = random.Random(run_id)
     while (number := tally.take_number(total)) is not None:
         body = urllib.parse.urlencode(
@@ -130,7 +132,7 @@ def client(port: int, total: int, tally: Tally, run_id: str) -> None:
                 "category": "delegate",
                 "preferred_language": chooser.choice(["en", "zh"]),
                 "consent": "y",
-                "slot_0": chooser.choice(choices),
+                slot_field: chooser.choice(choices),
                 "website": "",
             }
         )

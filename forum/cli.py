@@ -25,7 +25,13 @@ from forum.documents.fonts import CJK_FAMILY, LATIN_FAMILY, MissingFont, font_re
 from forum.editions.models import Edition
 from forum.editions.services import edition_for_year
 from forum.extensions import db
-from forum.registration.services import ensure_default_categories, open_registration
+from forum.registration.services import (
+    RegistrationNotFound,
+    ensure_default_categories,
+    open_registration,
+    registration_for_reference,
+    revoke_manage_links,
+)
 from forum.worker import run_worker, work_once
 
 forum_cli = AppGroup("forum", help="Forum site commands.")
@@ -35,6 +41,7 @@ forum_cli = AppGroup("forum", help="Forum site commands.")
 def seed_demo_command() -> None:
     """Load the demo editions (2024 and 2022); running it again changes nothing."""
     ensure_default_categories()
+    db.session.commit()
     report = seed_demo()
     if report.created_editions:
         years = ", ".join(str(year) for year in report.created_editions)
@@ -67,6 +74,7 @@ def open_registration_command(year: int | None, days: int) -> None:
     """Open an edition's registration from now for some days (handy for the demo)."""
     edition = edition_for_year(year)
     opens, closes = open_registration(edition, timedelta(days=days))
+    db.session.commit()
     click.echo(
         f"Registration for {edition.year} open from {opens:%Y-%m-%d %H:%M} "
         f"to {closes:%Y-%m-%d %H:%M} UTC."
@@ -117,6 +125,22 @@ def badges_command(
     if mark_printed:
         record_prints(registrations)
     click.echo(f"{len(registrations)} badge(s) written to {output}.")
+
+
+@forum_cli.command("revoke-links")
+@click.argument("reference")
+def revoke_links_command(reference: str) -> None:
+    """End every manage link of a registration (e.g. one forwarded by mistake).
+
+    The attendee can ask for a new link, which goes to their registered address.
+    """
+    try:
+        registration = registration_for_reference(reference)
+    except RegistrationNotFound:
+        raise click.ClickException(f"No registration has the reference {reference}.") from None
+    revoked = revoke_manage_links(registration)
+    db.session.commit()
+    click.echo(f"{revoked} link(s) of {registration.formatted_reference} revoked.")
 
 
 @forum_cli.command("doctor")

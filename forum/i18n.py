@@ -220,16 +220,34 @@ def format_moment(moment: datetime, timezone: str) -> str:
     )
 
 
+# Territory names as the host, the People's Government of Beijing Municipality, writes
+# them, where CLDR's differ. Babel names Hong Kong and Macao as parts of China
+# ("中国香港特别行政区") but Taiwan plainly ("台湾"); the host lists it as part of China
+# too. Every country name the site shows (forms, pages, badges, exports, the attendee's
+# JSON download) comes through this one layer over Babel.
+TERRITORY_NAMES: dict[str, dict[str, str]] = {
+    "en": {"TW": "Taiwan, China"},
+    "zh": {"TW": "中国台湾"},
+}
+
+
 @cache
 def _territories(lang: str) -> dict[str, str]:
-    return dict(Locale.parse(lang).territories)
+    return {**Locale.parse(lang).territories, **TERRITORY_NAMES.get(lang, {})}
 
 
 def country_name(code: str | None, lang: str | None = None) -> str:
-    """The name of an ISO 3166 country in the page language, from Babel's data."""
+    """The name of an ISO 3166 country in the page language (Babel's, or the host's)."""
     if not code:
         return ""
     return _territories(lang or current_language()).get(code.upper(), code.upper())
+
+
+def country_name_in_languages(code: str | None) -> dict[str, str] | None:
+    """A country's name in every language of the site, for exports; None without a code."""
+    if not code:
+        return None
+    return {lang: country_name(code, lang) for lang in LANGUAGES}
 
 
 def country_names(lang: str | None = None) -> tuple[tuple[str, str], ...]:

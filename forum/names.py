@@ -7,6 +7,8 @@ name first with no space (张伟, 欧阳秀英), so it can never come out as "�
 
 from __future__ import annotations
 
+import unicodedata
+from dataclasses import dataclass
 from typing import Protocol
 
 from flask import Flask
@@ -74,6 +76,91 @@ def name_sort_key(person: Named, lang: str) -> tuple:
         collation_key(person.given_name, lang),
         person.name_zh or "",
     )
+
+
+# Scripts that are not Latin letters although people sometimes type them into the Latin
+# name fields: Han (Chinese characters), kana (Japanese) and Hangul (Korean).
+EAST_ASIAN_SCRIPTS = (
+    "CJK UNIFIED IDEOGRAPH",
+    "CJK COMPATIBILITY IDEOGRAPH",
+    "HIRAGANA",
+    "KATAKANA",
+    "HANGUL",
+    "HALFWIDTH KATAKANA",
+    "HALFWIDTH HANGUL",
+    "IDEOGRAPHIC ITERATION MARK",
+    "IDEOGRAPHIC NUMBER ZERO",
+)
+
+
+def is_east_asian_script(character: str) -> bool:
+    """True for a Han, kana or Hangul character (not for CJK punctuation or Latin)."""
+    return unicodedata.name(character, "").startswith(EAST_ASIAN_SCRIPTS)
+
+
+def has_east_asian_script(text: str) -> bool:
+    return any(is_east_asian_script(character) for character in text)
+
+
+@dataclass(frozen=True)
+class LatinName:
+    family_name: str
+    given_name: str
+
+    def __str__(self) -> str:
+        return f"{self.family_name} {self.given_name}".strip()
+
+
+# Two-character family names: the rest of a Chinese name is the given name.
+_COMPOUND_FAMILY_NAMES = (
+    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 令狐 端木 "
+    "独孤 南宫 西门 轩辕 呼延 百里 东郭 万俟 申屠 闻人 澹台 公冶 太史 钟离 司空"
+)
+COMPOUND_FAMILY_NAMES = frozenset(_COMPOUND_FAMILY_NAMES.split(" "))
+# Family names read otherwise than the same character in ordinary words (单 is Shan as a
+# family name, dan elsewhere): pypinyin reads words, so it would spell them wrongly.
+FAMILY_NAME_READINGS = {
+    "单": "shan", "曾": "zeng", "区": "ou", "解": "xie", "查": "zha", "朴": "piao",
+    "乐": "yue", "仇": "qiu", "翟": "zhai", "覃": "qin", "盖": "ge", "缪": "miao",
+    "尉迟": "yuchi", "万俟": "moqi", "长孙": "zhangsun", "秘": "bi", "种": "chong",
+    "召": "shao", "繁": "po", "句": "gou", "员": "yun", "黑": "he", "薄": "bo", "柏": "bai",
+    "宿": "su", "折": "she", "重": "chong", "任": "ren", "华": "hua", "冼": "xian",
+}  # fmt: skip
+
+
+def suggested_latin_name(name_zh: str | None) -> LatinName | None:
+    """The pinyin of a Chinese name as passports write it: 张伟 is family Zhang, given Wei.
+
+    None unless the name is two to four Chinese characters (a name like 阿沛·阿旺晋美 or
+    one in another script has no family/given split we could guess).
+    """
+    name = (name_zh or "").strip()
+    if not 2 <= len(name) <= 4 or not all(_is_han(character) for character in name):
+        return None
+    family_length = 2 if len(name) > 2 and name[:2] in COMPOUND_FAMILY_NAMES else 1
+    family, given = name[:family_length], name[family_length:]
+    family_pinyin = FAMILY_NAME_READINGS.get(family) or _pinyin(family)
+    return LatinName(family_name=family_pinyin.capitalize(), given_name=_pinyin(given).capitalize())
+
+
+def pinyin_spelling(text: str) -> str | None:
+    """'张' as 'Zhang': Chinese characters spelled in pinyin; None for any other text."""
+    text = text.strip()
+    if not text or not all(_is_han(character) for character in text):
+        return None
+    return _pinyin(text).capitalize()
+
+
+def _is_han(character: str) -> bool:
+    return unicodedata.name(character, "").startswith(EAST_ASIAN_SCRIPTS[:2])
+
+
+def _pinyin(text: str) -> str:
+    # Imported on first use: pypinyin loads its dictionary on import (see i18n.collation_key).
+    from pypinyin import Style, lazy_pinyin
+
+    # Passports write ü as "yu" (吕 is LYU); pypinyin writes it "v".
+    return "".join(lazy_pinyin(text, style=Style.NORMAL)).replace("v", "yu")
 
 
 def init_app(app: Flask) -> None:

@@ -42,6 +42,7 @@ def reset_database() -> None:
         connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
     db.create_all()
     ensure_default_categories()
+    db.session.commit()
     seed_demo()
 
 

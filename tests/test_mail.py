@@ -151,6 +151,7 @@ def test_send_due_messages_delivers_a_confirmation_with_text_html_and_calendar(
             session_ids=[sub_forum.id],
         ),
     )
+    db.session.commit()
     (queued,) = _outbox()
 
     sent = send_due_messages("worker-1")

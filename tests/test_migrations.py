@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterator
 
@@ -10,7 +11,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, text
 
 from forum.extensions import db
 
@@ -116,3 +117,68 @@ def test_seed_demo_on_the_seeded_database_changes_nothing(changes_data: Flask) -
     assert result.exit_code == 0, result.output
     assert "already present" in result.output
     assert _row_counts() == before
+
+
+# Migration 0004 moves every manage link into `manage_tokens` and loses no seat on the way.
+REGISTRATION = text(
+    "INSERT INTO registrations (edition_id, reference, manage_token_hash, category_id,"
+    " given_name, family_name, is_family_name_first, email, organization, position,"
+    " country, preferred_language, dietary_needs, accessibility_needs, status, consent_at,"
+    " created_at, updated_at, cancelled_at, badge_prints)"
+    " VALUES (:edition, :reference, :hash, :category, 'Ana', 'Lima', false, :email, '', '',"
+    " 'BR', 'en', '', '', :status, :at, :at, :at, :cancelled_at, 0)"
+)
+
+
+def test_migration_0004_keeps_every_link_sent_and_every_seat(
+    changes_data: Flask, logging_kept: None
+) -> None:
+    _empty_the_database()
+    flask_migrate.upgrade(revision="0003")
+    changes_data.test_cli_runner().invoke(args=["forum", "seed-demo"])
+    live, cancelled = (hashlib.sha256(word.encode()).hexdigest() for word in ("live", "gone"))
+    with db.engine.begin() as connection:
+        edition = connection.execute(text("SELECT min(id) FROM editions")).scalar()
+        category = connection.execute(text("SELECT min(id) FROM categories")).scalar()
+        session = connection.execute(text("SELECT min(id) FROM sessions")).scalar()
+        for reference, token_hash, status, cancelled_at in (
+            ("AAAAAAAA", live, "confirmed", None),
+            ("CCCCCCCC", cancelled, "cancelled", "2024-12-01 00:00:00"),
+        ):
+            connection.execute(
+                REGISTRATION,
+                {
+                    "edition": edition,
+                    "reference": reference,
+                    "hash": token_hash,
+                    "category": category,
+                    "email": f"{reference}@example.org",
+                    "status": status,
+                    "at": "2024-11-01 00:00:00",
+                    "cancelled_at": cancelled_at,
+                },
+            )
+        connection.execute(
+            text(
+                "INSERT INTO seats (registration_id, session_id, status, created_at)"
+                " SELECT id, :session, 'confirmed', created_at FROM registrations"
+                " WHERE reference = 'AAAAAAAA'"
+            ),
+            {"session": session},
+        )
+
+    flask_migrate.upgrade()
+
+    with db.engine.connect() as connection:
+        links = connection.execute(
+            text(
+                "SELECT r.reference, t.token_hash, t.revoked_at IS NOT NULL FROM manage_tokens t"
+                " JOIN registrations r ON r.id = t.registration_id ORDER BY r.reference"
+            )
+        ).all()
+        seats = connection.execute(text("SELECT count(*) FROM seats")).scalar()
+    assert [tuple(link) for link in links] == [
+        ("AAAAAAAA", live, False),
+        ("CCCCCCCC", cancelled, True),
+    ]
+    assert seats == 1

@@ -13,7 +13,7 @@ from icalendar import Calendar, Event, Timezone
 from forum.agenda.models import Room, Session, Talk
 from forum.agenda.services import public_participants
 from forum.editions.models import Edition
-from forum.i18n import Translated
+from forum.i18n import Translated, country_name_in_languages
 from forum.names import latin_name, primary_name
 from forum.speakers.models import Speaker
 
@@ -196,4 +196,5 @@ def _speaker_json(speaker: Speaker) -> dict[str, Any]:
         "affiliation": _texts(speaker.affiliation),
         "bio": _texts(speaker.bio),
         "country": speaker.country,
+        "country_name": country_name_in_languages(speaker.country),
     }

@@ -25,12 +25,15 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from forum.i18n import LANGUAGE_NAMES, country_names
+from forum.names import LatinName, has_east_asian_script, pinyin_spelling, suggested_latin_name
 from forum.registration.models import Category
 from forum.registration.seats import ChoiceSlot
 from forum.registration.services import RegistrationData
 
-# Bidirectional overrides can make a name display as something else on a badge or list.
-_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Invisible format characters (Unicode category Cf) make a name look like another, sort
+# and search wrongly, or display reversed (bidirectional overrides). Only the joiners
+# are part of how some scripts are written (Persian, Indic, emoji): they stay.
+_JOINERS = frozenset("\u200c\u200d")
 
 
 def clean_text(value: Any) -> Any:
@@ -47,22 +50,62 @@ def clean_multiline(value: Any) -> Any:
 
 
 def has_control_characters(text: str, allow_newlines: bool = False) -> bool:
-    for character in text:
-        if allow_newlines and character in "\n\t":
-            continue
-        if unicodedata.category(character) == "Cc" or character in _BIDI_CONTROLS:
-            return True
-    return False
+    """Control characters (Cc), except new lines and tabs where several lines are allowed."""
+    return any(
+        unicodedata.category(character) == "Cc" and not (allow_newlines and character in "\n\t")
+        for character in text
+    )
+
+
+def has_format_characters(text: str) -> bool:
+    """Invisible format characters (Cf: zero-width space, direction marks, BOM...) other
+    than the zero-width joiner and non-joiner."""
+    return any(
+        unicodedata.category(character) == "Cf" and character not in _JOINERS for character in text
+    )
+
+
+def _refuse_invisible(text: str | None, allow_newlines: bool) -> None:
+    if not text:
+        return
+    if has_control_characters(text, allow_newlines=allow_newlines):
+        raise ValidationError(_l("Please remove the invisible control characters."))
+    if has_format_characters(text):
+        raise ValidationError(
+            _l(
+                "Please remove the invisible characters (such as zero-width spaces or "
+                "direction marks), which often come along when text is copied."
+            )
+        )
 
 
 def no_control_characters(form: Form, field: Field) -> None:
-    if field.data and has_control_characters(field.data):
-        raise ValidationError(_l("Please remove the invisible control characters."))
+    _refuse_invisible(field.data, allow_newlines=False)
 
 
 def no_control_characters_multiline(form: Form, field: Field) -> None:
-    if field.data and has_control_characters(field.data, allow_newlines=True):
-        raise ValidationError(_l("Please remove the invisible control characters."))
+    _refuse_invisible(field.data, allow_newlines=True)
+
+
+def latin_letters(form: Form, field: Field) -> None:
+    """Refuse Chinese characters, kana and Hangul in a name the help text asks in Latin
+    letters, suggesting the pinyin of the Chinese name when there is one."""
+    if not field.data or not has_east_asian_script(field.data):
+        return
+    spelled = None
+    suggestion = suggested_latin_name(form.name_zh.data) if "name_zh" in form else None
+    if suggestion is not None:
+        spelled = suggestion.family_name if field.name == "family_name" else suggestion.given_name
+    spelled = spelled or pinyin_spelling(field.data)
+    if spelled:
+        raise ValidationError(
+            _l(
+                "Please write this name in Latin letters, as in your passport; "
+                "in pinyin it would be “%(pinyin)s”.",
+                pinyin=spelled,
+            )
+        )
+    raise ValidationError(_l("Please write this name in Latin letters, as in your passport."))
 
 
 def valid_email(form: Form, field: Field) -> None:
@@ -76,22 +119,30 @@ def valid_email(form: Form, field: Field) -> None:
     field.data = checked.normalized.lower()
 
 
-def international_phone(form: Form, field: Field) -> None:
-    if not field.data:
-        field.data = None
-        return
+def e164_phone(typed: str | None) -> str | None:
+    """A phone number as typed ("+86 138 0013 8000") in E.164 ("+8613800138000"), for
+    storing; None when it is empty or not a valid international number."""
+    if not typed:
+        return None
     try:
-        number = phonenumbers.parse(field.data, None)
+        number = phonenumbers.parse(typed, None)
     except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def international_phone(form: Form, field: Field) -> None:
+    # The field keeps what was typed, so a page shown again after an error gives it back
+    # as the person wrote it; `registration_data` stores the E.164 form.
+    if field.data and e164_phone(field.data) is None:
         raise ValidationError(
             _l(
                 "Please enter the number in international format, starting with + and the "
                 "country code, e.g. +86 138 0013 8000."
             )
         )
-    field.data = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def empty(form: Form, field: Field) -> None:
@@ -105,18 +156,18 @@ def text_field(
     max_length: int,
     required: str | None = None,
     description: str | None = None,
+    latin: bool = False,
 ) -> StringField:
-    """A one-line text field: trimmed, length-limited, no control characters.
+    """A one-line text field: trimmed, length-limited, no control or format characters.
 
     `required` is the message shown when it is left empty; without it the field is optional.
+    `latin` refuses Chinese characters, kana and Hangul (for names asked in Latin letters).
     """
     presence = DataRequired(required) if required else Optional()
-    return StringField(
-        label,
-        filters=[clean_text],
-        validators=[presence, Length(max=max_length), no_control_characters],
-        description=description,
-    )
+    validators = [presence, Length(max=max_length), no_control_characters]
+    if latin:
+        validators.append(latin_letters)
+    return StringField(label, filters=[clean_text], validators=validators, description=description)
 
 
 def notes_field(label: str) -> TextAreaField:
@@ -151,7 +202,7 @@ class DetailsForm(FlaskForm):
     """The attendee's own details: used on sign-up and when correcting them later."""
 
     given_name = text_field(
-        _l("Given name"), 100, description=_l("In Latin letters, as in your passport.")
+        _l("Given name"), 100, description=_l("In Latin letters, as in your passport."), latin=True
     )
     family_name = text_field(
         _l("Family name"),
@@ -160,6 +211,7 @@ class DetailsForm(FlaskForm):
         description=_l(
             "In Latin letters, as in your passport. If you have only one name, enter it here."
         ),
+        latin=True,
     )
     name_zh = text_field(
         _l("Name in Chinese characters"),
@@ -170,7 +222,7 @@ class DetailsForm(FlaskForm):
     phone = StringField(
         _l("Mobile phone"),
         filters=[clean_text],
-        validators=[Optional(), Length(max=32), international_phone],
+        validators=[Optional(), Length(max=32), no_control_characters, international_phone],
         description=_l("Optional. International format, e.g. +86 138 0013 8000."),
     )
     organization = text_field(
@@ -192,6 +244,17 @@ class DetailsForm(FlaskForm):
 
     def fill_choices(self, lang: str) -> None:
         self.country.choices = [("", _l("Choose…")), *country_names(lang)]
+
+    def latin_name_suggestion(self) -> LatinName | None:
+        """The pinyin of the Chinese name typed, offered when the Latin name needs it:
+        it is missing, or it was refused for being written in Chinese characters."""
+        suggestion = suggested_latin_name(self.name_zh.data)
+        if suggestion is None or self.name_zh.errors:
+            return None
+        latin_fields = (self.family_name, self.given_name)
+        if any(field.errors for field in latin_fields) or not self.family_name.data:
+            return suggestion
+        return None
 
 
 class RegistrationForm(DetailsForm):
@@ -216,8 +279,8 @@ class RegistrationForm(DetailsForm):
             (category.code, category.name.in_language(lang)) for category in categories
         ]
         self.slot_fields = []
-        for index, slot in enumerate(slots):
-            field = self._fields.get(f"slot_{index}")
+        for slot in slots:
+            field = self._fields.get(slot_field_name(slot))
             if field is None:
                 continue
             field.choices = [("", _l("None of them"))] + [
@@ -238,18 +301,30 @@ class RegistrationForm(DetailsForm):
         )
 
 
-@cache
-def registration_form_class(slot_count: int) -> type[RegistrationForm]:
-    """The sign-up form with one choice per time slot of parallel sessions.
+def slot_key(slot: ChoiceSlot) -> int:
+    """A time slot by the smallest id of its sessions, not by its place in the programme:
+    a form opened before an organizer adds, moves or reorders sub-forums still means the
+    slot it meant when it is posted."""
+    return min(session.id for session in slot.sessions)
 
-    Built once per number of slots: the fields are unbound declarations, and WTForms
-    caches a form class's field list on the class.
-    """
+
+def slot_field_name(slot: ChoiceSlot) -> str:
+    return f"slot_{slot_key(slot)}"
+
+
+def registration_form_for(slots: list[ChoiceSlot]) -> type[RegistrationForm]:
+    """The sign-up form with one choice per time slot of parallel sessions."""
+    return _registration_form_class(tuple(slot_field_name(slot) for slot in slots))
+
+
+@cache
+def _registration_form_class(field_names: tuple[str, ...]) -> type[RegistrationForm]:
+    # Built once per set of slots: the fields are unbound declarations, and WTForms
+    # caches a form class's field list on the class.
     # No Optional(): it would take " " for no answer and wipe the "not a valid choice"
     # error; "" is itself a choice ("none of them"), so the choice check suffices.
     fields = {
-        f"slot_{index}": RadioField(_l("Sub-forum"), default="", validate_choice=True)
-        for index in range(slot_count)
+        name: RadioField(_l("Sub-forum"), default="", validate_choice=True) for name in field_names
     }
     return type("RegistrationFormWithSlots", (RegistrationForm,), fields)
 
@@ -261,7 +336,7 @@ def registration_data(form: DetailsForm, **extra: Any) -> RegistrationData:
         family_name=form.family_name.data or "",
         name_zh=form.name_zh.data or None,
         is_family_name_first=bool(form.is_family_name_first.data),
-        phone=form.phone.data or None,
+        phone=e164_phone(form.phone.data),
         organization=form.organization.data or "",
         position=form.position.data or "",
         country=form.country.data,

@@ -74,7 +74,6 @@ class Registration(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"))
     reference: Mapped[str] = mapped_column(String(16), unique=True)
-    manage_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
     given_name: Mapped[str] = mapped_column(String(100), default="")
     family_name: Mapped[str] = mapped_column(String(100))
@@ -101,6 +100,9 @@ class Registration(db.Model):
     category: Mapped[Category] = relationship()
     seats: Mapped[list[Seat]] = relationship(
         back_populates="registration", cascade="all, delete-orphan", order_by="Seat.id"
+    )
+    manage_tokens: Mapped[list[ManageToken]] = relationship(
+        back_populates="registration", cascade="all, delete-orphan", order_by="ManageToken.id"
     )
 
     @property
@@ -137,3 +139,30 @@ class Seat(db.Model):
 
     registration: Mapped[Registration] = relationship(back_populates="seats")
     session: Mapped[Session] = relationship()
+
+
+class ManageToken(db.Model):
+    """One manage link of a registration; only the SHA-256 of its token is stored.
+
+    Asking for a new link adds one and never ends the links already sent: nobody who
+    knows an attendee's address can break their link. The oldest beyond a handful are
+    dropped; all of them die when the attendee cancels or an organizer revokes them.
+    """
+
+    __tablename__ = "manage_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registrations.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Set when the link stops working (cancellation, revoked by organizers); kept so the
+    # page behind a dead link can say why.
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    registration: Mapped[Registration] = relationship(back_populates="manage_tokens")
+
+    @property
+    def is_live(self) -> bool:
+        return self.revoked_at is None

@@ -45,6 +45,9 @@ def queue_cancellation(registration: Registration) -> None:
     _queue(registration, "cancelled")
 
 
+# Which e-mails carry a manage link: they count against the hourly limit per address.
+WITH_MANAGE_LINK = ("registration.confirmation", "registration.manage_link")
+
 # Which e-mails carry the attendee's sessions as a calendar file.
 WITH_CALENDAR = frozenset({"confirmation", "promoted", "approved"})
 

@@ -2,9 +2,19 @@
 
 Whatever must not race runs inside the caller's transaction after locking the session's
 row: `SELECT ... FOR UPDATE` on PostgreSQL; on SQLite a write to the row, which takes the
-database's write lock and so serializes writers. Sessions are locked in the order of
-their ids, so two changes that need the same two sessions cannot deadlock. A seat's id is
-its place in the order of arrival, so a waiting list is ordered by id.
+database's write lock and so serializes writers. The functions here only lock, add and
+flush: the locks are held until the caller (a view, a CLI command) commits or rolls back.
+
+Sessions are locked in the order of their ids, so two changes that need the same two
+sessions cannot deadlock. A change that may promote someone locks every session of the
+time slot first (`lock_sessions`): a promotion can free the seat its attendee held in
+another sub-forum of the slot, which promotes the next person there, and so on, always
+within the slot. A seat's id is its place in the order of arrival, so a waiting list is
+ordered by id.
+
+Within a time slot a confirmed registration holds at most one seat (confirmed) and waits
+for at most one other session (waitlisted): it keeps the first until the second is
+confirmed, and `promote_waitlist` then gives up the first in the same transaction.
 """
 
 from __future__ import annotations
@@ -30,14 +40,6 @@ class SeatError(Exception):
 
 class InvalidChoice(SeatError):
     """The chosen sessions or category are not offered."""
-
-
-class SessionFull(SeatError):
-    """No seat is free in the session asked for; the current seat is kept."""
-
-    def __init__(self, session: Session) -> None:
-        super().__init__(session.code)
-        self.session = session
 
 
 @dataclass
@@ -164,6 +166,29 @@ def lock_session(session: Session) -> None:
     db.session.execute(select(Session.id).where(Session.id == session.id).with_for_update())
 
 
+def slot_of(session: Session) -> list[Session]:
+    """The sessions of the time slot `session` runs in (itself alone if none is parallel)."""
+    for slot in _slots(session.edition):
+        if any(candidate.id == session.id for candidate in slot.sessions):
+            return list(slot.sessions)
+    return [session]
+
+
+def lock_sessions(sessions: Iterable[Session]) -> list[Session]:
+    """Lock the sessions and every session sharing a time slot with them, in id order.
+
+    Returns the locked sessions. Whoever may promote from a waiting list calls this
+    before taking any other lock, since a promotion can reach any session of its slot.
+    """
+    wanted: dict[int, Session] = {}
+    for session in sessions:
+        wanted.update((member.id, member) for member in slot_of(session))
+    ordered = [wanted[session_id] for session_id in sorted(wanted)]
+    for session in ordered:
+        lock_session(session)
+    return ordered
+
+
 def request_seat(registration: Registration, session: Session, now: datetime) -> Seat:
     """A seat for a pending registration is only requested; others get one or wait."""
     if registration.status == RegistrationStatus.PENDING.value:
@@ -217,9 +242,24 @@ def waitlist_position(seat: Seat) -> int | None:
 
 
 def promote_waitlist(session: Session, now: datetime | None = None) -> list[Seat]:
-    """Give free seats to the first in line (the caller commits); returns the promoted seats."""
+    """Give free seats to the first in line; returns every seat promoted (the caller commits).
+
+    Someone promoted who held a seat in another session of the same time slot gives it
+    up in the same transaction, and the next in line there is promoted in turn.
+    """
     now = now or datetime.now(UTC)
-    lock_session(session)
+    slot = lock_sessions([session])
+    slot_ids = {member.id for member in slot}
+    promoted: list[Seat] = []
+    to_promote = [session]
+    while to_promote:
+        for seat in _promote_in(to_promote.pop(0), now):
+            promoted.append(seat)
+            to_promote.extend(_give_up_other_seats(seat, slot_ids))
+    return promoted
+
+
+def _promote_in(session: Session, now: datetime) -> list[Seat]:
     confirmed, _ = seat_counts(session.id)
     free = None if session.capacity is None else session.capacity - confirmed
     if free is not None and free <= 0:
@@ -228,7 +268,7 @@ def promote_waitlist(session: Session, now: datetime | None = None) -> list[Seat
         select(Seat)
         .where(Seat.session_id == session.id, Seat.status == SeatStatus.WAITLISTED.value)
         .order_by(Seat.id)
-        .options(selectinload(Seat.registration))
+        .options(selectinload(Seat.registration).selectinload(Registration.seats))
     )
     if free is not None:
         query = query.limit(free)
@@ -238,3 +278,17 @@ def promote_waitlist(session: Session, now: datetime | None = None) -> list[Seat
         seat.confirmed_at = now
     db.session.flush()
     return promoted
+
+
+def _give_up_other_seats(seat: Seat, slot_ids: set[int]) -> list[Session]:
+    """Drop the seat the promoted attendee kept in the slot; returns the sessions freed."""
+    others = [
+        other
+        for other in seat.registration.seats
+        if other.id != seat.id and other.session_id in slot_ids
+    ]
+    freed = [other.session for other in others if other.status == SeatStatus.CONFIRMED.value]
+    for other in others:
+        seat.registration.seats.remove(other)
+    db.session.flush()
+    return freed

@@ -1,6 +1,10 @@
 """Registration: signing up, seats and waiting lists, the manage link, approval.
 
-Everything that must not race runs inside one transaction that first locks the row of
+Services add, lock and flush; they never commit. The view or CLI command that calls one
+commits once when it returns (or rolls back when it raises), so a staff operation can
+write its audit entry in the same transaction, and seat locks are held until that commit.
+
+Everything that must not race runs inside that transaction after locking the row of
 each session it gives seats in: `SELECT ... FOR UPDATE` on PostgreSQL; on SQLite the
 registration's first write takes the database's write lock, which serializes writers.
 A seat's id is its place in the order of arrival, so a waiting list is ordered by id.
@@ -14,30 +18,41 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from forum.agenda.models import Session
 from forum.editions.models import Edition
 from forum.extensions import db
-from forum.i18n import Translated
+from forum.i18n import Translated, country_name_in_languages
+from forum.mail import OutboxMessage
 from forum.registration import notifications
-from forum.registration.models import Category, Registration, RegistrationStatus, Seat
+from forum.registration.models import (
+    Category,
+    ManageToken,
+    Registration,
+    RegistrationStatus,
+    Seat,
+    SeatStatus,
+)
 from forum.registration.seats import (
     InvalidChoice,
-    SessionFull,
     allocate_seat,
-    lock_session,
+    lock_sessions,
     promote_waitlist,
     request_seat,
-    seat_counts,
     sessions_asked_for,
 )
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: a reference read out over a phone or at a desk survives.
 REFERENCE_ALPHABET = "34679ACDEFGHJKMNPQRTUVWXY"
 REFERENCE_LENGTH = 8
+
+# Links kept per registration: a few lost e-mails or devices, not an archive of every one.
+LIVE_MANAGE_LINKS = 5
+# Link e-mails per address and hour: the forms must not become a way to flood an inbox.
+LINK_EMAILS_PER_HOUR = 3
 
 
 class WindowState(StrEnum):
@@ -56,15 +71,34 @@ class RegistrationClosed(RegistrationError):
 
 
 class AlreadyRegistered(RegistrationError):
-    """This e-mail address already has a live registration for the edition."""
+    """This e-mail address already has a live registration for the edition.
 
-    def __init__(self, registration: Registration) -> None:
-        super().__init__(registration.reference)
-        self.registration = registration
+    When two sign-ups raced, the database refused the second one's row and its
+    transaction must be rolled back before anything else: so this carries the address,
+    and the caller looks the registration up (`live_registration_for_email`) afterwards.
+    """
+
+    def __init__(self, edition: Edition, email: str) -> None:
+        super().__init__(email)
+        self.edition = edition
+        self.email = normalize_email(email)
 
 
 class RegistrationNotFound(LookupError):
     """No registration has that manage token or reference."""
+
+
+class DeadLink(RegistrationNotFound):
+    """The manage link existed but no longer works: cancelled, or revoked by organizers."""
+
+    def __init__(self, token: ManageToken) -> None:
+        super().__init__(token.registration.reference)
+        self.registration = token.registration
+        self.revoked_at = token.revoked_at
+
+    @property
+    def was_cancelled(self) -> bool:
+        return self.registration.status == RegistrationStatus.CANCELLED.value
 
 
 class NotAllowed(RegistrationError):
@@ -100,6 +134,20 @@ class Registered:
     manage_token: str
 
 
+@dataclass
+class SessionChange:
+    """What choosing a session of a time slot did.
+
+    `seat` is the seat in the chosen session (confirmed, waitlisted or requested; None when
+    the attendee chose none); `kept` is the seat they keep meanwhile while they wait;
+    `promoted` are the seats given to people waiting for the session they left.
+    """
+
+    seat: Seat | None
+    kept: Seat | None = None
+    promoted: list[Seat] = field(default_factory=list)
+
+
 # --------------------------------------------------------------------- window and choices
 
 
@@ -119,11 +167,11 @@ def registration_window_state(edition: Edition, now: datetime | None = None) -> 
 def open_registration(
     edition: Edition, duration: timedelta, now: datetime | None = None
 ) -> tuple[datetime, datetime]:
-    """Open the edition's registration window from now for `duration`; commits."""
+    """Open the edition's registration window from now for `duration` (caller commits)."""
     now = now or datetime.now(UTC)
     edition.registration_opens_at = now
     edition.registration_closes_at = now + duration
-    db.session.commit()
+    db.session.flush()
     return edition.registration_opens_at, edition.registration_closes_at
 
 
@@ -152,9 +200,8 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _new_token() -> tuple[str, str]:
-    token = secrets.token_urlsafe(32)
-    return token, hash_token(token)
+def _new_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
 def normalize_email(email: str) -> str:
@@ -173,23 +220,21 @@ def live_registration_for_email(edition: Edition, email: str) -> Registration | 
 
 
 def register(edition: Edition, data: RegistrationData, now: datetime | None = None) -> Registered:
-    """Create a registration with its seats and commit it.
+    """Create a registration with its seats, its manage link and its confirmation e-mail.
 
-    Raises RegistrationClosed, AlreadyRegistered, InvalidChoice.
+    The caller commits, which releases the seat locks taken here. Raises
+    RegistrationClosed, InvalidChoice, and AlreadyRegistered (roll back, then look up).
     """
     now = now or datetime.now(UTC)
     if registration_window_state(edition, now) is not WindowState.OPEN:
         raise RegistrationClosed(edition.year)
     category = _public_category(data.category_code)
     sessions = sessions_asked_for(edition, data.session_ids)
-    existing = live_registration_for_email(edition, data.email)
-    if existing is not None:
-        raise AlreadyRegistered(existing)
-    token, token_hash = _new_token()
+    if live_registration_for_email(edition, data.email) is not None:
+        raise AlreadyRegistered(edition, data.email)
     registration = Registration(
         edition=edition,
         reference=new_reference(),
-        manage_token_hash=token_hash,
         category=category,
         status=(
             RegistrationStatus.PENDING if category.needs_approval else RegistrationStatus.CONFIRMED
@@ -203,17 +248,15 @@ def register(edition: Edition, data: RegistrationData, now: datetime | None = No
     db.session.add(registration)
     try:
         db.session.flush()
-        for session in sessions:
-            request_seat(registration, session, now)
-        notifications.queue_confirmation(registration, token)
-        db.session.commit()
-    except IntegrityError:
+    except IntegrityError as error:
         # Two requests with one address raced past the check above; the index caught it.
-        db.session.rollback()
-        existing = live_registration_for_email(edition, data.email)
-        if existing is None:
+        if "email" not in str(error.orig):
             raise
-        raise AlreadyRegistered(existing) from None
+        raise AlreadyRegistered(edition, data.email) from None
+    for session in sessions:
+        request_seat(registration, session, now)
+    token = add_manage_link(registration, now)
+    notifications.queue_confirmation(registration, token)
     return Registered(registration=registration, manage_token=token)
 
 
@@ -247,17 +290,27 @@ def _personal_fields(data: RegistrationData) -> dict[str, object]:
 
 
 def registration_for_token(token: str) -> Registration:
-    """The registration a manage link belongs to; raises RegistrationNotFound."""
+    """The registration a live manage link belongs to.
+
+    Raises DeadLink for a link that was cancelled or revoked, RegistrationNotFound for
+    one never issued or dropped as one of the oldest.
+    """
     if not token or len(token) > 100:
         raise RegistrationNotFound(token)
-    registration = db.session.scalars(
-        select(Registration)
-        .where(Registration.manage_token_hash == hash_token(token))
-        .options(selectinload(Registration.seats).selectinload(Seat.session))
+    manage_token = db.session.scalars(
+        select(ManageToken)
+        .where(ManageToken.token_hash == hash_token(token))
+        .options(
+            selectinload(ManageToken.registration)
+            .selectinload(Registration.seats)
+            .selectinload(Seat.session)
+        )
     ).first()
-    if registration is None:
+    if manage_token is None:
         raise RegistrationNotFound(token)
-    return registration
+    if not manage_token.is_live:
+        raise DeadLink(manage_token)
+    return manage_token.registration
 
 
 def registration_for_reference(reference: str) -> Registration:
@@ -270,15 +323,64 @@ def registration_for_reference(reference: str) -> Registration:
     return registration
 
 
-def send_manage_link(registration: Registration) -> None:
-    """E-mail a fresh manage link (the old one stops working); commits.
+def add_manage_link(registration: Registration, now: datetime | None = None) -> str:
+    """A new manage token for the registration; links sent before keep working.
 
-    For someone who registers twice or lost the first e-mail: the link goes only to the
-    registered address, so nobody learns anything about another person's registration.
+    Only the newest LIVE_MANAGE_LINKS stay: the oldest beyond them are dropped. Returns
+    the token, which is stored only as its hash.
     """
-    token, registration.manage_token_hash = _new_token()
+    now = now or datetime.now(UTC)
+    token = _new_token()
+    registration.manage_tokens.append(
+        ManageToken(token_hash=hash_token(token), created_at=now, revoked_at=None)
+    )
+    db.session.flush()
+    live = [link for link in registration.manage_tokens if link.is_live]
+    for oldest in live[:-LIVE_MANAGE_LINKS]:
+        registration.manage_tokens.remove(oldest)
+    db.session.flush()
+    return token
+
+
+def send_manage_link(registration: Registration, now: datetime | None = None) -> bool:
+    """E-mail a new manage link to the registered address; False when over the hourly limit.
+
+    For someone who registers twice or lost the first e-mail. The link goes only to the
+    registered address, so nobody learns anything about another person's registration,
+    and links already sent keep working, so nobody can break someone else's link.
+    """
+    now = now or datetime.now(UTC)
+    if link_emails_in_last_hour(registration.email, now) >= LINK_EMAILS_PER_HOUR:
+        return False
+    token = add_manage_link(registration, now)
     notifications.queue_manage_link(registration, token)
-    db.session.commit()
+    return True
+
+
+def link_emails_in_last_hour(email: str, now: datetime | None = None) -> int:
+    """How many e-mails with a manage link were queued for this address in the past hour."""
+    now = now or datetime.now(UTC)
+    return db.session.scalar(
+        select(func.count()).where(
+            OutboxMessage.recipient == normalize_email(email),
+            OutboxMessage.kind.in_(notifications.WITH_MANAGE_LINK),
+            OutboxMessage.created_at > now - timedelta(hours=1),
+        )
+    )
+
+
+def revoke_manage_links(registration: Registration, now: datetime | None = None) -> int:
+    """End every manage link of the registration (an organizer's decision, or a
+    cancellation); returns how many were live. The attendee can ask for a new one."""
+    now = now or datetime.now(UTC)
+    revoked = db.session.execute(
+        update(ManageToken)
+        .where(ManageToken.registration_id == registration.id, ManageToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.expire(registration, ["manage_tokens"])
+    return revoked
 
 
 def _announce_promotions(promoted: list[Seat]) -> None:
@@ -289,14 +391,14 @@ def _announce_promotions(promoted: list[Seat]) -> None:
 def update_details(
     registration: Registration, data: RegistrationData, now: datetime | None = None
 ) -> None:
-    """Correct the attendee's own details (not category, e-mail or sessions); commits."""
+    """Correct the attendee's own details (not category, e-mail or sessions)."""
     _require_live(registration)
     fields = _personal_fields(data)
     fields.pop("email")
     for name, value in fields.items():
         setattr(registration, name, value)
     registration.updated_at = now or datetime.now(UTC)
-    db.session.commit()
+    db.session.flush()
 
 
 def change_session(
@@ -304,69 +406,86 @@ def change_session(
     slot_session_ids: list[int],
     new_session_id: int | None,
     now: datetime | None = None,
-) -> list[Seat]:
-    """Move the attendee within one time slot to another session, or to none; commits.
+) -> SessionChange:
+    """Choose another session of one time slot, or none.
 
-    Raises SessionFull when the new session has no free seat (the old seat is kept),
-    InvalidChoice for a session outside the slot. Returns seats promoted in the old session.
+    A full session puts the attendee on its waiting list; they keep the seat they hold in
+    the slot until the new one is confirmed (see `promote_waitlist`). Raises InvalidChoice
+    for a session outside the slot, NotAllowed once the registration is cancelled.
     """
     _require_live(registration)
     now = now or datetime.now(UTC)
-    current = _seat_in_slot(registration, slot_session_ids)
     if new_session_id is not None and new_session_id not in slot_session_ids:
         raise InvalidChoice("session not in this time slot")
-    if current is not None and current.session_id == new_session_id:
-        return []
-    new_session = db.session.get(Session, new_session_id) if new_session_id else None
-    # Both sessions, in the order of their ids: two people swapping sub-forums at the same
-    # moment would otherwise each hold one lock and wait for the other's.
-    involved = [session for session in (current and current.session, new_session) if session]
-    for session in sorted(involved, key=lambda session: session.id):
-        lock_session(session)
+    slot = list(db.session.scalars(select(Session).where(Session.id.in_(slot_session_ids))))
+    # The whole slot, in the order of ids: leaving a seat may promote someone who then
+    # gives up their seat in another session of the slot.
+    lock_sessions(slot)
     # Look again now that these seats cannot change: another tab may have cancelled.
     db.session.refresh(registration, ["status", "seats"])
-    if registration.status in _FINAL_STATUSES:
-        db.session.rollback()
-        raise NotAllowed(registration.status)
-    current = _seat_in_slot(registration, slot_session_ids)
-    if current is not None and current.session_id == new_session_id:
-        db.session.rollback()
-        return []
-    if new_session is not None and registration.status == RegistrationStatus.CONFIRMED.value:
-        confirmed, waiting = seat_counts(new_session.id)
-        if new_session.capacity is not None and (confirmed >= new_session.capacity or waiting > 0):
-            db.session.rollback()
-            raise SessionFull(new_session)
-    promoted: list[Seat] = []
-    if current is not None:
-        old_session = current.session
-        registration.seats.remove(current)
+    _require_live(registration)
+    held = _seat_in_slot(registration, slot_session_ids, waiting=False)
+    waiting = _seat_in_slot(registration, slot_session_ids, waiting=True)
+    if new_session_id is not None and waiting is not None and waiting.session_id == new_session_id:
+        return SessionChange(seat=waiting, kept=held)
+    if waiting is not None:
+        registration.seats.remove(waiting)
+    if new_session_id is not None and held is not None and held.session_id == new_session_id:
+        registration.updated_at = now
         db.session.flush()
-        promoted = promote_waitlist(old_session, now)
-    if new_session is not None:
-        request_seat(registration, new_session, now)
+        return SessionChange(seat=held)
+    seat = None
+    if new_session_id is not None:
+        seat = request_seat(registration, db.session.get(Session, new_session_id), now)
+    change = SessionChange(seat=seat)
+    if held is not None and (seat is None or seat.status != SeatStatus.WAITLISTED.value):
+        change.promoted = _leave(registration, held, now)
+    elif held is not None:
+        change.kept = held
     registration.updated_at = now
+    db.session.flush()
+    return change
+
+
+def _leave(registration: Registration, seat: Seat, now: datetime) -> list[Seat]:
+    """Give up a seat and promote those waiting for it (and whoever that frees in turn)."""
+    session = seat.session
+    registration.seats.remove(seat)
+    db.session.flush()
+    if seat.status != SeatStatus.CONFIRMED.value:
+        return []
+    promoted = promote_waitlist(session, now)
     _announce_promotions(promoted)
-    db.session.commit()
     return promoted
 
 
-def _seat_in_slot(registration: Registration, slot_session_ids: list[int]) -> Seat | None:
-    return next((seat for seat in registration.seats if seat.session_id in slot_session_ids), None)
+def _seat_in_slot(
+    registration: Registration, slot_session_ids: list[int], waiting: bool
+) -> Seat | None:
+    """The seat held (confirmed or requested) or waited for in a slot."""
+    return next(
+        (
+            seat
+            for seat in registration.seats
+            if seat.session_id in slot_session_ids
+            and (seat.status == SeatStatus.WAITLISTED.value) == waiting
+        ),
+        None,
+    )
 
 
 def cancel(registration: Registration, now: datetime | None = None) -> list[Seat]:
-    """Cancel a registration, free its seats and promote those waiting; commits.
+    """Cancel a registration, free its seats, end its manage links, promote those waiting.
 
-    Returns the seats given to people from the waiting lists.
+    Returns the seats given to people from the waiting lists. Raises NotAllowed when it
+    is already cancelled (a double click, a second tab).
     """
     _require_live(registration)
     now = now or datetime.now(UTC)
     # Sessions first, in the order of their ids, as every seat change takes them: someone
     # leaving the same session would otherwise wait for this one's seat rows while this
-    # one waits for the session.
-    for session in _sessions_of(registration):
-        lock_session(session)
+    # one waits for the session. Whole slots, since the promotions may reach them.
+    lock_sessions(_sessions_of(registration))
     # Of two cancellations at once (a double click, a second tab) only one goes through.
     cancelled = db.session.execute(
         update(Registration)
@@ -375,19 +494,19 @@ def cancel(registration: Registration, now: datetime | None = None) -> list[Seat
         .execution_options(synchronize_session=False)
     )
     if cancelled.rowcount != 1:
-        db.session.rollback()
         raise NotAllowed(RegistrationStatus.CANCELLED.value)
     # Seats as they are now that the registration is ours (another tab may have moved one).
     db.session.refresh(registration, ["status", "cancelled_at", "updated_at", "seats"])
-    freed = _sessions_of(registration)
-    for session in freed:
-        lock_session(session)
+    freed = [
+        seat.session for seat in registration.seats if seat.status == SeatStatus.CONFIRMED.value
+    ]
+    lock_sessions(_sessions_of(registration))
     registration.seats.clear()
     db.session.flush()
     promoted = [seat for session in freed for seat in promote_waitlist(session, now)]
+    revoke_manage_links(registration, now)
     notifications.queue_cancellation(registration)
     _announce_promotions(promoted)
-    db.session.commit()
     return promoted
 
 
@@ -408,37 +527,41 @@ def _require_live(registration: Registration) -> None:
 
 
 def approve(registration: Registration, now: datetime | None = None) -> None:
-    """Confirm a pending registration and give it its requested seats; commits."""
+    """Confirm a pending registration and give it its requested seats (or queue it).
+
+    Raises NotAllowed unless the registration is pending.
+    """
     if registration.status != RegistrationStatus.PENDING.value:
         raise NotAllowed(registration.status)
     now = now or datetime.now(UTC)
+    lock_sessions(_sessions_of(registration))
     registration.status = RegistrationStatus.CONFIRMED.value
     registration.updated_at = now
     for seat in sorted(registration.seats, key=lambda seat: seat.session_id):
         allocate_seat(registration, seat.session, now, seat=seat)
     notifications.queue_approval(registration)
-    db.session.commit()
 
 
 def reject(registration: Registration, now: datetime | None = None) -> None:
-    """Turn down a pending registration; its requested seats go; commits."""
+    """Turn down a pending registration; its requested seats go. Raises NotAllowed."""
     if registration.status != RegistrationStatus.PENDING.value:
         raise NotAllowed(registration.status)
     registration.status = RegistrationStatus.REJECTED.value
     registration.updated_at = now or datetime.now(UTC)
     registration.seats.clear()
-    db.session.commit()
+    db.session.flush()
 
 
 def set_capacity(session: Session, capacity: int | None, now: datetime | None = None) -> list[Seat]:
-    """Change a session's capacity and promote from its waiting list; commits."""
+    """Change a session's capacity and promote from its waiting list (and whoever that
+    frees in its time slot). Raises InvalidChoice for a negative capacity."""
     if capacity is not None and capacity < 0:
         raise InvalidChoice("capacity must not be negative")
+    lock_sessions([session])
     session.capacity = capacity
     db.session.flush()
     promoted = promote_waitlist(session, now)
     _announce_promotions(promoted)
-    db.session.commit()
     return promoted
 
 
@@ -482,7 +605,7 @@ def ensure_default_categories() -> int:
             )
         )
         added += 1
-    db.session.commit()
+    db.session.flush()
     return added
 
 
@@ -502,6 +625,7 @@ def export_registration(registration: Registration) -> dict[str, object]:
         "organization": registration.organization,
         "position": registration.position,
         "country": registration.country,
+        "country_name": country_name_in_languages(registration.country),
         "preferred_language": registration.preferred_language,
         "dietary_needs": registration.dietary_needs,
         "accessibility_needs": registration.accessibility_needs,

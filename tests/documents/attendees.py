@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 from forum.documents.badges import BadgeRender
 from forum.editions.models import Edition
 from forum.extensions import db
-from forum.registration.models import Category, Registration, RegistrationStatus
+from forum.registration.models import Category, ManageToken, Registration, RegistrationStatus
 from forum.registration.services import hash_token, new_reference
 
 
@@ -52,7 +52,7 @@ def add_registration(
     registration = Registration(
         edition=edition,
         reference=new_reference(),
-        manage_token_hash=hash_token(token),
+        manage_tokens=[ManageToken(token_hash=hash_token(token), created_at=now)],
         category=category,
         given_name=person.given_name,
         family_name=person.family_name,

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from werkzeug.serving import make_server
 
@@ -62,8 +63,8 @@ def _has_failed(item: pytest.Item) -> bool:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The demo site on a free 127.0.0.1 port; yields its base URL."""
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    """The app behind the live server: a test arranges data in its app context."""
     folder = tmp_path_factory.mktemp("e2e-site")
 
     class LiveServerConfig(TestingConfig):
@@ -75,10 +76,18 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with app.app_context():
         db.create_all()
         ensure_default_categories()
+        db.session.commit()
         seed_demo()
         open_registration(current_edition(), timedelta(days=30))
+        db.session.commit()
         db.session.remove()
+    return app
 
+
+@pytest.fixture(scope="session")
+def live_server(live_app: Flask) -> Iterator[str]:
+    """The demo site on a free 127.0.0.1 port; yields its base URL."""
+    app = live_app
     # Port 0: the OS picks a free port when binding, so there is no race for it.
     server = make_server(HOST, 0, app, threaded=True)
     app.config["SITE_URL"] = f"http://{HOST}:{server.server_port}"

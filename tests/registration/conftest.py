@@ -16,6 +16,7 @@ from flask import Flask
 from forum.agenda.models import Session
 from forum.editions.models import Edition
 from forum.editions.services import current_edition
+from forum.extensions import db
 from forum.registration.seats import choice_slots
 from forum.registration.services import RegistrationData, open_registration
 
@@ -27,6 +28,7 @@ def edition(changes_data: Flask) -> Edition:
     """The demo's current edition with its registration window open for 30 days."""
     edition = current_edition()
     open_registration(edition, timedelta(days=30))
+    db.session.commit()
     return edition
 
 
@@ -35,6 +37,16 @@ def sub_forums(edition: Edition) -> list[Session]:
     """The six sub-forums of the demo edition, which run at the same time."""
     (slot,) = choice_slots(edition)
     return slot.sessions
+
+
+def slot_key_of(sessions: list[Session]) -> int:
+    """How forms name a time slot: by the smallest id of its sessions, not its position."""
+    return min(session.id for session in sessions)
+
+
+def slot_field_of(sessions: list[Session]) -> str:
+    """The sign-up form's field for the time slot of `sessions`."""
+    return f"slot_{slot_key_of(sessions)}"
 
 
 @pytest.fixture

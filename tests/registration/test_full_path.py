@@ -21,9 +21,9 @@ from forum.extensions import db
 from forum.i18n import HTML_LANG
 from forum.mail import send_due_messages
 from forum.registration.models import Registration, RegistrationStatus, SeatStatus
-from forum.registration.services import register, set_capacity
 
-from .conftest import Inbox
+from .committing import register, set_capacity
+from .conftest import Inbox, slot_field_of, slot_key_of
 
 # The subject of the e-mail that tells someone a seat became theirs, by language.
 PROMOTED_SUBJECT = {"en": "A seat is now yours: {title}", "zh": "您已获得席位：{title}"}
@@ -77,7 +77,7 @@ def test_full_path_from_waiting_list_to_cancellation_promotes_the_next_person(
             "country": "CN",
             "category": "delegate",
             "preferred_language": lang,
-            "slot_0": str(wanted.id),
+            slot_field_of(sub_forums): str(wanted.id),
             "consent": "y",
         },
     )
@@ -97,7 +97,8 @@ def test_full_path_from_waiting_list_to_cancellation_promotes_the_next_person(
     assert "seat--waitlisted" in page.get_data(as_text=True)
 
     # She moves to a sub-forum with a free seat.
-    moved = client.post(f"{path}/sessions/0", data={"slot0-session": str(other.id)})
+    key = slot_key_of(sub_forums)
+    moved = client.post(f"{path}/sessions/{key}", data={f"slot_{key}-session": str(other.id)})
     assert moved.status_code == 302
     mine = _registration_of("mei.chen@example.org")
     assert [(seat.session_id, seat.status) for seat in mine.seats] == [
@@ -115,7 +116,7 @@ def test_full_path_from_waiting_list_to_cancellation_promotes_the_next_person(
             "country": "NG",
             "category": "resident",
             "preferred_language": other_lang,
-            "slot_0": str(other.id),
+            slot_field_of(sub_forums): str(other.id),
             "consent": "y",
         },
     )

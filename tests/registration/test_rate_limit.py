@@ -34,8 +34,10 @@ def limited_app(tmp_path: Path) -> Iterator[Flask]:
     with app.app_context():
         db.create_all()
         ensure_default_categories()
+        db.session.commit()
         seed_demo()
         open_registration(current_edition(), timedelta(days=1))
+        db.session.commit()
     yield app
     limiter.enabled = was_enabled
     with app.app_context():

@@ -14,16 +14,21 @@ from forum.mail import OutboxMessage
 from forum.registration.models import Registration, Seat, SeatStatus
 from forum.registration.seats import (
     InvalidChoice,
-    SessionFull,
     seat_availability,
     waitlist_position,
 )
-from forum.registration.services import cancel, change_session, register, set_capacity
+
+from .committing import cancel, change_session, register, set_capacity
 
 
 def _seat_in(registration: Registration, session: Session) -> Seat | None:
     db.session.refresh(registration)
     return next((seat for seat in registration.seats if seat.session_id == session.id), None)
+
+
+def _places(registration: Registration) -> list[tuple[int, str]]:
+    db.session.refresh(registration)
+    return [(seat.session_id, seat.status) for seat in registration.seats]
 
 
 def _topics_to(address: str) -> list[str]:
@@ -132,21 +137,92 @@ def test_set_capacity_negative_raises_invalid_choice(small: Session) -> None:
         set_capacity(small, -1)
 
 
-def test_change_session_to_a_full_session_raises_session_full_and_keeps_the_old_seat(
+def test_change_session_to_a_full_session_joins_its_waiting_list_and_keeps_the_old_seat(
     small: Session, sub_forums: list[Session], fill: Callable
 ) -> None:
     fill(small, 2)
     (mover,) = fill(sub_forums[1], 1)
     slot_ids = [session.id for session in sub_forums]
 
-    with pytest.raises(SessionFull) as raised:
-        change_session(mover, slot_ids, small.id)
+    change = change_session(mover, slot_ids, small.id)
 
-    assert raised.value.session.id == small.id
-    assert [(seat.session_id, seat.status) for seat in mover.seats] == [
-        (sub_forums[1].id, SeatStatus.CONFIRMED.value)
-    ]
+    assert (change.seat.session_id, change.seat.status) == (small.id, "waitlisted")
+    assert change.kept.session_id == sub_forums[1].id
+    assert waitlist_position(change.seat) == 1
+    # Both states at once: a seat held in one sub-forum, a place in line for the other.
+    assert _places(mover) == [(sub_forums[1].id, "confirmed"), (small.id, "waitlisted")]
     assert seat_availability([small])[small.id].confirmed == 2
+
+
+def test_change_session_to_a_full_session_without_a_seat_joins_its_waiting_list(
+    small: Session, edition: Edition, person: Callable, fill: Callable
+) -> None:
+    fill(small, 2)
+    seatless = register(edition, person("seatless@example.org")).registration
+
+    change = change_session(seatless, [small.id], small.id)
+
+    assert change.kept is None
+    assert _places(seatless) == [(small.id, "waitlisted")]
+    assert waitlist_position(change.seat) == 1
+
+
+def test_promotion_from_the_waiting_list_swaps_the_old_seat_for_the_new_one(
+    small: Session, sub_forums: list[Session], fill: Callable
+) -> None:
+    holder, _ = fill(small, 2)
+    other = sub_forums[1]
+    set_capacity(other, 1)
+    (mover,) = fill(other, 1)
+    (next_in_line_for_other,) = fill(other, 1)
+    slot_ids = [session.id for session in sub_forums]
+    change_session(mover, slot_ids, small.id)
+
+    promoted = cancel(holder)
+
+    # The mover got the freed seat and gave up theirs in the same transaction, which went
+    # to the next person waiting for it.
+    assert [seat.registration_id for seat in promoted] == [mover.id, next_in_line_for_other.id]
+    assert _places(mover) == [(small.id, "confirmed")]
+    assert _places(next_in_line_for_other) == [(other.id, "confirmed")]
+    assert seat_availability([small])[small.id].confirmed == 2
+    assert seat_availability([other])[other.id].confirmed == 1
+    assert _topics_to(mover.email)[-1] == f"promoted {mover.reference}"
+    assert _topics_to(next_in_line_for_other.email)[-1] == (
+        f"promoted {next_in_line_for_other.reference}"
+    )
+
+
+def test_change_session_back_to_the_held_seat_leaves_the_waiting_list(
+    small: Session, sub_forums: list[Session], fill: Callable
+) -> None:
+    fill(small, 2)
+    (mover,) = fill(sub_forums[1], 1)
+    slot_ids = [session.id for session in sub_forums]
+    change_session(mover, slot_ids, small.id)
+
+    change = change_session(mover, slot_ids, sub_forums[1].id)
+
+    assert change.seat.status == "confirmed"
+    assert _places(mover) == [(sub_forums[1].id, "confirmed")]
+    assert seat_availability([small])[small.id].waiting == 0
+
+
+def test_change_session_from_one_waiting_list_to_another_keeps_the_held_seat(
+    small: Session, sub_forums: list[Session], fill: Callable
+) -> None:
+    other_small = sub_forums[2]
+    set_capacity(other_small, 1)
+    fill(small, 2)
+    fill(other_small, 1)
+    (mover,) = fill(sub_forums[1], 1)
+    slot_ids = [session.id for session in sub_forums]
+    change_session(mover, slot_ids, small.id)
+
+    change_session(mover, slot_ids, other_small.id)
+
+    assert _places(mover) == [(sub_forums[1].id, "confirmed"), (other_small.id, "waitlisted")]
+    assert seat_availability([small])[small.id].waiting == 0
 
 
 def test_change_session_to_a_free_session_moves_the_seat_and_promotes_the_waiting(
@@ -155,9 +231,9 @@ def test_change_session_to_a_free_session_moves_the_seat_and_promotes_the_waitin
     mover, _, waiting = fill(small, 3)
     slot_ids = [session.id for session in sub_forums]
 
-    promoted = change_session(mover, slot_ids, sub_forums[3].id)
+    change = change_session(mover, slot_ids, sub_forums[3].id)
 
-    assert [seat.registration_id for seat in promoted] == [waiting.id]
+    assert [seat.registration_id for seat in change.promoted] == [waiting.id]
     assert [(seat.session_id, seat.status) for seat in mover.seats] == [
         (sub_forums[3].id, SeatStatus.CONFIRMED.value)
     ]
@@ -212,7 +288,8 @@ def test_change_session_does_not_jump_the_queue_when_someone_waits(
     db.session.commit()
     (mover,) = fill(sub_forums[1], 1)
 
-    with pytest.raises(SessionFull):
-        change_session(mover, [session.id for session in sub_forums], small.id)
+    change = change_session(mover, [session.id for session in sub_forums], small.id)
 
-    assert [seat.session_id for seat in mover.seats] == [sub_forums[1].id]
+    assert change.seat.status == SeatStatus.WAITLISTED.value
+    assert waitlist_position(change.seat) == 2
+    assert _places(mover) == [(sub_forums[1].id, "confirmed"), (small.id, "waitlisted")]
