@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from forum.accounts.models import Role
-from forum.i18n import format_moment
+from forum.i18n import format_moment, time_zone_label
 
 STAFF_ROLE_LABELS = {
     Role.ADMIN: _l("administrator"),
@@ -74,7 +74,13 @@ def format_staff_moment(moment: datetime) -> str:
     return format_moment(moment, current_app.config.get("BABEL_DEFAULT_TIMEZONE", "UTC"))
 
 
+def time_zone_note(edition: Any) -> str:
+    """Which zone the times on a staff page are typed and shown in."""
+    return _("Times are in %(zone)s.", zone=time_zone_label(edition.timezone, edition.starts_on))
+
+
 TEMPLATE_HELPERS = (
+    time_zone_note,
     staff_role_label,
     audit_object_label,
     audit_action_label,
