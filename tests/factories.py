@@ -15,6 +15,14 @@ from forum.speakers.models import Speaker
 _numbers = count(1)
 
 
+def _translated(values: dict[str, Any]) -> dict[str, Any]:
+    """Plain {"en": ...} dicts given to a factory become Translated, as loaded rows are."""
+    return {
+        name: Translated(value) if isinstance(value, dict) else value
+        for name, value in values.items()
+    }
+
+
 def at(day: int, clock: str) -> datetime:
     """A moment in December 2030, in UTC: at(18, "01:30")."""
     hours, minutes = map(int, clock.split(":"))
@@ -34,7 +42,7 @@ def make_edition(**fields: Any) -> Edition:
         "permanent_theme": Translated(en="People's City", zh="人民城市"),
     }
     values.update(fields)
-    edition = Edition(**values)
+    edition = Edition(**_translated(values))
     db.session.add(edition)
     db.session.flush()
     return edition
@@ -48,7 +56,7 @@ def make_room(edition: Edition, **fields: Any) -> Room:
         "capacity": 100,
     }
     values.update(fields)
-    room = Room(edition_id=edition.id, **values)
+    room = Room(edition_id=edition.id, **_translated(values))
     db.session.add(room)
     db.session.flush()
     return room
@@ -65,7 +73,7 @@ def make_session(edition: Edition, **fields: Any) -> Session:
         "is_published": True,
     }
     values.update(fields)
-    session = Session(edition_id=edition.id, **values)
+    session = Session(edition_id=edition.id, **_translated(values))
     db.session.add(session)
     db.session.flush()
     return session
@@ -75,7 +83,7 @@ def make_speaker(**fields: Any) -> Speaker:
     number = next(_numbers)
     values: dict[str, Any] = {"given_name": "Ana", "family_name": f"Tester{number}"}
     values.update(fields)
-    speaker = Speaker(**values)
+    speaker = Speaker(**_translated(values))
     db.session.add(speaker)
     db.session.flush()
     return speaker
@@ -84,7 +92,7 @@ def make_speaker(**fields: Any) -> Speaker:
 def make_talk(session: Session, *speakers: Speaker, **fields: Any) -> Talk:
     values: dict[str, Any] = {"kind": "speech", "title": Translated(en="A talk", zh="演讲")}
     values.update(fields)
-    talk = Talk(session=session, **values)
+    talk = Talk(session=session, **_translated(values))
     for position, speaker in enumerate(speakers, start=1):
         talk.participants.append(TalkSpeaker(speaker=speaker, role="speaker", position=position))
     db.session.add(talk)

@@ -67,7 +67,7 @@ class Room(db.Model):
 
     @property
     def audit_label(self) -> str:
-        return self.name.in_language("en")
+        return Translated(self.name).in_language("en")
 
 
 class Session(db.Model):
@@ -118,7 +118,7 @@ class Session(db.Model):
 
     @property
     def audit_label(self) -> str:
-        return self.title.in_language("en")
+        return Translated(self.title).in_language("en")
 
 
 class Talk(db.Model):
@@ -150,7 +150,7 @@ class Talk(db.Model):
 
     @property
     def audit_label(self) -> str:
-        return self.title.in_language("en")
+        return Translated(self.title).in_language("en")
 
 
 class TalkSpeaker(db.Model):
