@@ -26,10 +26,12 @@ class Actor:
 
     user: User | None
     address: str | None = None
+    # Who acts when no user does: the command line, the demo loader.
+    label: str = "command line"
 
     @property
     def name(self) -> str:
-        return self.user.email if self.user else "command line"
+        return self.user.email if self.user else self.label
 
 
 COMMAND_LINE = Actor(user=None)

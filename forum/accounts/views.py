@@ -57,7 +57,7 @@ def login() -> Response | str | tuple[str, int]:
         if user is not None:
             login_user(user)
             target = _safe_next(request.args.get("next"))
-            return redirect(target or url_for("admin.dashboard", lang=user.language))
+            return redirect(target or url_for("admin.dashboard"))
         # One message whatever went wrong, so nobody learns which accounts exist.
         form.password.errors = [_("The e-mail address or the password is not right.")]
         return render_template("accounts/login.html", form=form), 200

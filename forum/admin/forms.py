@@ -87,7 +87,7 @@ class EditionForm(VersionedForm):
         _l("Year"),
         validators=[DataRequired(_l("Please fill this in.")), NumberRange(min=2000, max=2100)],
     )
-    name = TranslatedField(_l("Name"), required=True, max_length=200)
+    name = TranslatedField(_l("Forum name"), required=True, max_length=200)
     starts_on = DateField(_l("First day"), validators=[DataRequired(_l("Please fill this in."))])
     ends_on = DateField(_l("Last day"), validators=[DataRequired(_l("Please fill this in."))])
     timezone = _text(_l("Time zone"), 64, required=True)
@@ -107,7 +107,7 @@ class EditionForm(VersionedForm):
 
 class RoomForm(VersionedForm):
     code = _text(_l("Short code"), 40, required=True)
-    name = TranslatedField(_l("Name"), required=True, max_length=200)
+    name = TranslatedField(_l("Room name"), required=True, max_length=200)
     capacity = _capacity(_l("Seats"))
 
 

@@ -132,7 +132,9 @@ def test_create_user_reads_the_password_from_stdin(app: Flask, changes_data: Fla
     assert (user.display_name, user.role) == ("Lin", Role.ORGANIZER)
     assert authenticate("desk@example.org", "another long secret") is not None
     actions = db.session.scalars(
-        db.select(AuditEvent.action).where(AuditEvent.object_id == user.id)
+        db.select(AuditEvent.action).where(
+            AuditEvent.object_type == "user", AuditEvent.object_id == user.id
+        )
     ).all()
     assert actions == ["user.create"]
 
