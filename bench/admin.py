@@ -61,13 +61,13 @@ class Browser:
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode(errors="replace")
 
-    def post(self, path: str, fields: dict[str, str]) -> int:
+    def post(self, path: str, fields: dict[str, str]) -> tuple[int, str]:
         body = urllib.parse.urlencode(fields).encode()
         try:
             with self.opener.open(self.base_url + path, data=body, timeout=10) as response:
-                return response.status
+                return response.status, response.read().decode()
         except urllib.error.HTTPError as error:
-            return error.code
+            return error.code, error.read().decode(errors="replace")
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -94,8 +94,9 @@ def _form_fields(page: str) -> dict[str, str]:
         value = re.search(r'value="([^"]*)"', tag)
         fields[name.group(1)] = _unescape(value.group(1)) if value else ""
     for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
-        chosen = re.search(r'<option[^>]*value="([^"]*)"[^>]*selected', options)
-        fields[name] = chosen.group(1) if chosen else ""
+        chosen = [tag for tag in re.findall(r"<option[^>]*>", options) if "selected" in tag]
+        value = re.search(r'value="([^"]*)"', chosen[0]) if chosen else None
+        fields[name] = value.group(1) if value else ""
     for name, text in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', page, re.S):
         fields[name] = _unescape(text.strip())
     return fields
@@ -150,9 +151,10 @@ def time_saves(browser: Browser, session_id: int, saves: int) -> list[float]:
         fields["title-en"] = title
         fields.pop("confirm_conflicts", None)
         started = time.perf_counter()
-        status = browser.post(f"/en/admin/sessions/{session_id}", fields)
+        status, page = browser.post(f"/en/admin/sessions/{session_id}", fields)
         if status != 302:
-            raise BenchError(f"saving the session answered {status}")
+            errors = re.findall(r'class="error">([^<]*)<', page)
+            raise BenchError(f"saving the session answered {status}: {errors}")
         while title not in visitor.get("/en/agenda")[1]:
             if time.perf_counter() - started > 5:
                 raise BenchError("the public agenda did not show the change within 5 s")
@@ -195,7 +197,7 @@ def main() -> int:
         with serve(env, DEFAULT_WORKER_MODEL, folder) as server:
             browser = Browser(server.base_url)
             login_page = browser.get("/en/admin/login")[1]
-            status = browser.post(
+            status, _page = browser.post(
                 "/en/admin/login",
                 {
                     "csrf_token": _input_value(login_page, "csrf_token"),

@@ -13,7 +13,7 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from forum.accounts.models import User
 from forum.columns import UTCDateTime
@@ -125,6 +125,7 @@ def history_of(object_type: str, object_id: int, limit: int = 50) -> list[AuditE
     return list(
         db.session.scalars(
             db.select(AuditEvent)
+            .options(selectinload(AuditEvent.actor))
             .where(AuditEvent.object_type == object_type, AuditEvent.object_id == object_id)
             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
             .limit(limit)
@@ -136,10 +137,14 @@ def audit_log(
     object_type: str | None = None,
     object_id: int | None = None,
     actor_id: int | None = None,
-    limit: int = 200,
+    limit: int = 100,
 ) -> list[AuditEvent]:
     """Audit entries, newest first, optionally for one kind of object, one object or one person."""
-    query = db.select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    query = (
+        db.select(AuditEvent)
+        .options(selectinload(AuditEvent.actor))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    )
     if object_type:
         query = query.where(AuditEvent.object_type == object_type)
     if object_id is not None:
