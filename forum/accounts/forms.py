@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from forum.accounts.services import MIN_PASSWORD_LENGTH
+from forum.i18n import LANGUAGE_NAMES
 
 
 class LoginForm(FlaskForm):
@@ -32,3 +34,42 @@ class PasswordChangeForm(FlaskForm):
         _l("New password again"),
         validators=[DataRequired(), EqualTo("new", message=_l("The two new passwords differ."))],
     )
+
+
+class AcceptInvitationForm(FlaskForm):
+    new = PasswordField(
+        _l("Choose a password"),
+        validators=[
+            DataRequired(),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=_l("The password needs at least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
+            ),
+        ],
+    )
+    repeat = PasswordField(
+        _l("The same password again"),
+        validators=[DataRequired(), EqualTo("new", message=_l("The two new passwords differ."))],
+    )
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail"),
+        filters=[lambda value: (value or "").strip().lower()],
+        validators=[
+            DataRequired(),
+            Length(max=254),
+            Email(message=_l("Please enter a valid e-mail address, such as name@example.com.")),
+        ],
+    )
+    display_name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
+    role = SelectField(_l("Role"), choices=[])
+    language = SelectField(
+        _l("Language of the e-mail"),
+        choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
+    )
+
+    def fill_choices(self, labels: dict[str, str]) -> None:
+        self.role.choices = [SelectChoice(value, label) for value, label in labels.items()]

@@ -10,7 +10,9 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from forum.accounts.access import STAFF, current_actor, role_required, staff_blueprint
-from forum.accounts.forms import LoginForm, PasswordChangeForm
+from forum.accounts.forms import AcceptInvitationForm, LoginForm, PasswordChangeForm
+from forum.accounts.invitations import InvitationInvalid, invited_user
+from forum.accounts.invitations import accept_invitation as set_invited_password
 from forum.accounts.services import WrongPassword, authenticate, change_own_password
 from forum.extensions import db, limiter
 
@@ -87,3 +89,21 @@ def password() -> Response | str:
             flash(_("Your password is changed."), "success")
             return redirect(url_for("admin.dashboard"))
     return render_template("accounts/password.html", form=form)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@limiter.limit(_limit_per_address, methods=["POST"])
+def accept_invitation(token: str) -> Response | str | tuple[str, int]:
+    """Where an invited person chooses their password; the link then stops working."""
+    try:
+        user = invited_user(token)
+    except InvitationInvalid:
+        return render_template("accounts/invitation_invalid.html"), 410
+    form = AcceptInvitationForm()
+    if form.validate_on_submit():
+        set_invited_password(token, form.new.data)
+        db.session.commit()
+        login_user(user)
+        flash(_("Your password is set. Welcome!"), "success")
+        return redirect(url_for("admin.dashboard"))
+    return render_template("accounts/invitation.html", form=form, user=user)

@@ -16,6 +16,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from forum.admin.fields import (
@@ -131,8 +132,8 @@ class SessionForm(VersionedForm):
             (kind.value, str(label)) for kind, label in SESSION_KIND_LABELS.items()
         ]
         self.room_id.choices = [
-            ("", str(_l("No room"))),
-            *((room.id, str(room.name)) for room in rooms),
+            SelectChoice("", str(_l("No room"))),
+            *(SelectChoice(room.id, str(room.name)) for room in rooms),
         ]
 
 
@@ -144,7 +145,9 @@ class TalkForm(VersionedForm):
     ends_at = ZonedDateTimeField(_l("Ends"), validators=[Optional()])
 
     def fill_choices(self) -> None:
-        self.kind.choices = [(kind.value, str(label)) for kind, label in TALK_KIND_LABELS.items()]
+        self.kind.choices = [
+            SelectChoice(kind.value, str(label)) for kind, label in TALK_KIND_LABELS.items()
+        ]
 
 
 PARTICIPANT_ROWS = 8
@@ -169,7 +172,10 @@ class SpeakerForm(VersionedForm):
     photo_upload = FileField(_l("Photo (JPEG, PNG or WebP, at most 5 MB)"))
 
     def fill_choices(self, countries: tuple[tuple[str, str], ...]) -> None:
-        self.country.choices = [("", "—"), *countries]
+        self.country.choices = [
+            SelectChoice("", "—"),
+            *(SelectChoice(code, name) for code, name in countries),
+        ]
 
     def values(self) -> dict[str, Any]:
         values = super().values()

@@ -55,8 +55,12 @@ def log_in(client: FlaskClient, email: str, password: str = PASSWORD, lang: str 
 
 
 @pytest.fixture
-def staff(app_context: Flask) -> dict[str, User]:
-    """An admin, an organizer and a check-in account."""
+def staff(changes_data: Flask) -> dict[str, User]:
+    """An admin, an organizer and a check-in account, in the test's one app context.
+
+    The database is reset afterwards; a second app context would hold its own
+    transaction open, which on PostgreSQL blocks the reset's DROP TABLE.
+    """
     return {role.value: ensure_staff(role.value) for role in Role}
 
 

@@ -28,8 +28,12 @@ MATRIX: dict[str, str | frozenset[str]] = {
     "accounts.login": ANYONE,
     "accounts.logout": ANYONE,
     "accounts.password": ALL_STAFF,
+    "accounts.accept_invitation": ANYONE,
     "admin.dashboard": ALL_STAFF,
     "admin.audit_log": ADMIN,
+    "admin.users": ADMIN,
+    "admin.resend_invitation": ADMIN,
+    "admin.deactivate_user": ADMIN,
     "programme.editions": PROGRAMME,
     "programme.new_edition": PROGRAMME,
     "programme.edit_edition": PROGRAMME,
@@ -60,6 +64,9 @@ MATRIX: dict[str, str | frozenset[str]] = {
     "programme.preview_speaker": PROGRAMME,
 }
 
+# Pages that answer anyone, but not with 200 for a made-up link.
+GONE_FOR_A_BAD_LINK = {"accounts.accept_invitation"}
+
 # Pages that, for those allowed, only send them on (to the current edition's page).
 FORWARDING = {"programme.current_programme", "programme.current_conflicts"}
 
@@ -84,6 +91,7 @@ def sample_values() -> dict[str, int | str]:
         "talk_id": db.session.scalars(db.select(Talk.id).order_by(Talk.id)).first(),
         "speaker_id": db.session.scalars(db.select(Speaker.id).order_by(Speaker.id)).first(),
         "user_id": db.session.scalars(db.select(User.id).order_by(User.id)).first(),
+        "token": "not-a-real-invitation",
     }
 
 
@@ -112,6 +120,8 @@ def test_each_role_gets_what_the_matrix_says(
             response = client.get(url)
             if may_open:
                 expected = {302} if rule.endpoint in FORWARDING else {200}
+                if rule.endpoint in GONE_FOR_A_BAD_LINK:
+                    expected = {410}
             elif role is None:
                 expected = {302}
             else:
