@@ -70,6 +70,8 @@ database: install
 	$(FLASK) db upgrade
 	@# A new database gets the demo editions, with registration open so it can be tried.
 	$(FLASK) forum has-data || ($(FLASK) forum seed-demo && $(FLASK) forum open-registration --days 60)
+	@# With no staff account yet, an administrator is created and its password printed once.
+	$(FLASK) forum first-admin --login-url http://$(HOST):$(PORT)/en/admin/login
 
 # The mail worker runs beside the web server and stops with it.
 serve:

@@ -11,12 +11,15 @@ from werkzeug.routing import BaseConverter, IntegerConverter
 
 import config as config_module
 from forum import cli, database, errors, i18n, names, security
+from forum.accounts.views import bp as accounts_bp
+from forum.admin.programme import bp as programme_bp
+from forum.admin.views import bp as admin_bp
 from forum.agenda.models import Room, Session, Talk, TalkSpeaker
 from forum.agenda.views import bp as agenda_bp
 from forum.documents.views import bp as documents_bp
 from forum.editions.models import Edition
 from forum.editions.views import bp as editions_bp
-from forum.extensions import babel, cache, csrf, db, limiter, migrate
+from forum.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
 from forum.i18n import LANGUAGES, current_language
 from forum.page_cache import watch_content_models
 from forum.registration.views import bp as registration_bp
@@ -63,6 +66,9 @@ def create_app(config: str | object = "development") -> Flask:
     database.init_app(app)
     for blueprint in (editions_bp, agenda_bp, speakers_bp, registration_bp, documents_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(programme_bp)
     watch_content_models(Edition, Room, Session, Talk, TalkSpeaker, Speaker)
     i18n.init_app(app)
     names.init_app(app)
@@ -102,3 +108,4 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     cache.init_app(app)
     limiter.init_app(app)
+    login_manager.init_app(app)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import secrets
 import socket
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,7 +13,17 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from forum.accounts.models import Role, User
+from forum.accounts.services import (
+    AccountError,
+    create_user,
+    deactivate,
+    has_users,
+    set_password,
+    user_by_email,
+)
 from forum.agenda.services import session_by_code
+from forum.audit import COMMAND_LINE
 from forum.demo import seed_demo
 from forum.documents.badges import (
     BadgeFilter,
@@ -160,6 +172,82 @@ def has_data_command() -> None:
     """Exit 0 when an edition exists, 1 when the database is empty (used by `make run`)."""
     found = db.session.execute(db.select(Edition.id).limit(1)).first()
     raise SystemExit(0 if found else 1)
+
+
+def _read_password(from_stdin: bool) -> str:
+    """One line from standard input for scripts, else asked twice without echo."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+def _user_or_fail(email: str) -> User:
+    user = user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account for {email}.")
+    return user
+
+
+@forum_cli.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice([role.value for role in Role]), required=True)
+@click.option("--name", default="", help="Display name; the part before @ by default.")
+@click.option("--language", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from one line of stdin.")
+def create_user_command(
+    email: str, role: str, name: str, language: str, password_stdin: bool
+) -> None:
+    """Create a staff account (admin, organizer or checkin)."""
+    password = _read_password(password_stdin)
+    try:
+        user = create_user(
+            email, role, password, COMMAND_LINE, display_name=name, language=language
+        )
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"Account {user.email} created with the role {user.role}.")
+
+
+@forum_cli.command("set-password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from one line of stdin.")
+def set_password_command(email: str, password_stdin: bool) -> None:
+    """Give a staff account a new password; its open sessions end."""
+    user = _user_or_fail(email)
+    try:
+        set_password(user, _read_password(password_stdin), COMMAND_LINE)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"Password of {user.email} changed.")
+
+
+@forum_cli.command("deactivate")
+@click.argument("email")
+def deactivate_command(email: str) -> None:
+    """Close a staff account: it can no longer log in."""
+    user = _user_or_fail(email)
+    deactivate(user, COMMAND_LINE)
+    db.session.commit()
+    click.echo(f"Account {user.email} deactivated.")
+
+
+@forum_cli.command("first-admin")
+@click.option("--email", default="admin@example.org", show_default=True)
+@click.option("--login-url", default="http://127.0.0.1:5000/en/admin/login", show_default=True)
+def first_admin_command(email: str, login_url: str) -> None:
+    """On a database with no staff account, create an admin and print how to log in."""
+    if has_users():
+        return
+    password = secrets.token_urlsafe(12)
+    create_user(email, Role.ADMIN, password, COMMAND_LINE, display_name="Administrator")
+    db.session.commit()
+    click.echo("A first administrator account was created:")
+    click.echo(f"    log in at {login_url}")
+    click.echo(f"    e-mail    {email}")
+    click.echo(f"    password  {password}")
+    click.echo("Change the password after logging in (or: flask --app wsgi forum set-password).")
 
 
 def init_app(app: Flask) -> None:

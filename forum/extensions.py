@@ -4,6 +4,7 @@ from flask_babel import Babel
 from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -31,3 +32,6 @@ csrf = CSRFProtect()
 cache = Cache()
 # No default limits: each public form names its own (see REGISTRATION_RATE_LIMIT).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+login_manager = LoginManager()
+# A session cookie replayed from another address or browser is dropped, not trusted.
+login_manager.session_protection = "strong"

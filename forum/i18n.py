@@ -9,15 +9,16 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_datetime, format_time, get_timezone_location
 from flask import Flask, Response, current_app, g, has_app_context, request, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON
 from sqlalchemy.types import TypeDecorator
 from werkzeug.datastructures import LanguageAccept
@@ -211,6 +212,37 @@ def format_clock(moment: datetime, timezone: str) -> str:
     return format_time(local_time(moment, timezone), format="HH:mm", locale=babel_locale())
 
 
+# Zones people call after a city, where CLDR's name ("China (Shanghai) Time") is not
+# what anyone at the forum says.
+ZONE_NAMES = {"Asia/Shanghai": _l("Beijing time")}
+
+
+def utc_offset(timezone: str, on: date | datetime | None = None) -> str:
+    """The zone's offset on a day (noon) or at a moment: 'UTC+8', 'UTC-4', 'UTC+5:30'."""
+    if on is None:
+        on = datetime.now(UTC)
+    elif not isinstance(on, datetime):
+        on = datetime.combine(on, time(12), tzinfo=ZoneInfo(timezone))
+    minutes = int(on.astimezone(ZoneInfo(timezone)).utcoffset().total_seconds()) // 60
+    sign = "+" if minutes >= 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def time_zone_name(timezone: str) -> str:
+    """'Beijing time' / '北京时间'; other zones by CLDR: 'Germany (Berlin) Time'."""
+    if timezone in ZONE_NAMES:
+        return str(ZONE_NAMES[timezone])
+    return get_timezone_location(ZoneInfo(timezone), locale=babel_locale())
+
+
+def time_zone_label(timezone: str, on: date | datetime | None = None) -> str:
+    """'Beijing time (UTC+8)' / '北京时间（UTC+8）': the zone's name with its offset."""
+    return gettext(
+        "%(zone)s (%(offset)s)", zone=time_zone_name(timezone), offset=utc_offset(timezone, on)
+    )
+
+
 def format_moment(moment: datetime, timezone: str) -> str:
     return format_datetime(
         local_time(moment, timezone),
@@ -300,7 +332,15 @@ def init_app(app: Flask) -> None:
     app.url_defaults(_add_language_to_url)
     app.after_request(_remember_language)
     app.context_processor(_language_context)
-    for helper in (format_day, format_long_date, format_date_range, format_clock, country_name):
+    for helper in (
+        format_day,
+        format_long_date,
+        format_date_range,
+        format_clock,
+        country_name,
+        time_zone_name,
+        time_zone_label,
+    ):
         app.add_template_global(helper)
 
 

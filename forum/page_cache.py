@@ -18,7 +18,7 @@ from functools import wraps
 from typing import Any
 
 from flask import Response, current_app, make_response, request
-from sqlalchemy import Connection, Integer, Table, event, select, update
+from sqlalchemy import Connection, Integer, Table, event, inspect, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from forum.extensions import cache, db
@@ -82,9 +82,23 @@ def _bump_on_content_change(session: Session, flush_context: Any, instances: Any
     if not _watched_models or session.info.get("content_revision_bumped"):
         return
     changed = (*session.new, *session.dirty, *session.deleted)
-    if any(isinstance(instance, _watched_models) for instance in changed):
+    if any(
+        isinstance(instance, _watched_models)
+        and (instance not in session.dirty or _has_public_change(instance))
+        for instance in changed
+    ):
         session.info["content_revision_bumped"] = True
         bump_content_revision(session)
+
+
+def _has_public_change(instance: Any) -> bool:
+    """Whether a change shows to visitors: a model's `__staff_only__` attributes
+    (organizers' notes) change no public page, so they leave the cache alone."""
+    staff_only = getattr(instance, "__staff_only__", frozenset())
+    return any(
+        attribute.key not in staff_only and attribute.history.has_changes()
+        for attribute in inspect(instance).attrs
+    )
 
 
 @event.listens_for(Session, "after_commit")

@@ -11,6 +11,7 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -58,8 +59,15 @@ class Room(db.Model):
     code: Mapped[str] = mapped_column(String(40))
     name: Mapped[Translated] = mapped_column(TranslatedType)
     capacity: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Optimistic locking (forum/editing.py): bumped by SQLAlchemy on every UPDATE.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     edition: Mapped[Edition] = relationship()
+
+    @property
+    def audit_label(self) -> str:
+        return Translated(self.name).in_language("en")
 
 
 class Session(db.Model):
@@ -90,6 +98,12 @@ class Session(db.Model):
     capacity: Mapped[int | None] = mapped_column(Integer, nullable=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     is_published: Mapped[bool] = mapped_column(Boolean, default=True)
+    # For organizers only; never shown on public pages.
+    staff_notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Optimistic locking (forum/editing.py): bumped by SQLAlchemy on every UPDATE.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
+    __staff_only__ = frozenset({"staff_notes"})
 
     edition: Mapped[Edition] = relationship()
     room: Mapped[Room | None] = relationship()
@@ -101,6 +115,10 @@ class Session(db.Model):
 
     def __repr__(self) -> str:
         return f"<Session {self.code}>"
+
+    @property
+    def audit_label(self) -> str:
+        return Translated(self.title).in_language("en")
 
 
 class Talk(db.Model):
@@ -119,6 +137,9 @@ class Talk(db.Model):
     starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # Optimistic locking (forum/editing.py): bumped by SQLAlchemy on every UPDATE.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     session: Mapped[Session] = relationship(back_populates="talks")
     participants: Mapped[list[TalkSpeaker]] = relationship(
@@ -126,6 +147,10 @@ class Talk(db.Model):
         order_by="(TalkSpeaker.position, TalkSpeaker.id)",
         cascade="all, delete-orphan",
     )
+
+    @property
+    def audit_label(self) -> str:
+        return Translated(self.title).in_language("en")
 
 
 class TalkSpeaker(db.Model):

@@ -45,9 +45,19 @@ class Edition(db.Model):
     )
     # For organizers only: e.g. that the programme is sample data.
     staff_notes: Mapped[str] = mapped_column(Text, default="")
+    # Optimistic locking (forum/editing.py): bumped by SQLAlchemy on every UPDATE.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
+
+    # Changes to these alone are not public: they keep the page cache and the PDFs.
+    __staff_only__ = frozenset({"staff_notes"})
 
     def __repr__(self) -> str:
         return f"<Edition {self.year}>"
+
+    @property
+    def audit_label(self) -> str:
+        return str(self.year)
 
     @property
     def days(self) -> list[date]:

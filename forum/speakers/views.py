@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import Blueprint, abort, current_app, render_template, send_from_directory
+from flask import Blueprint, abort, render_template, send_from_directory
 from werkzeug.wrappers import Response
 
 from forum.editions.services import EditionNotFound, edition_for_year
 from forum.i18n import current_language
 from forum.page_cache import cached_page
+from forum.speakers.photos import photo_folder
 from forum.speakers.services import SpeakerNotFound, speaker_index, speaker_profile
 
 bp = Blueprint("speakers", __name__)
@@ -41,5 +40,4 @@ def profile(speaker_id: int) -> str:
 
 @bp.route("/media/speakers/<path:filename>")
 def photo(filename: str) -> Response:
-    folder = Path(current_app.instance_path) / "media" / "speakers"
-    return send_from_directory(folder, filename, max_age=24 * 3600)
+    return send_from_directory(photo_folder(), filename, max_age=24 * 3600)

@@ -1,0 +1,1 @@
+"""Staff accounts, roles and login (the blueprint lives in views.py)."""
