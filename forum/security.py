@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
+
+View = TypeVar("View", bound=Callable[..., Any])
 
 # Everything is served from our own host; no inline script, no framing.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -33,8 +38,25 @@ def init_app(app: Flask) -> None:
     app.after_request(_add_security_headers)
 
 
+def accepts_uploads(max_bytes: int) -> Callable[[View], View]:
+    """Let one view take a body up to `max_bytes` (a photo), above MAX_CONTENT_LENGTH.
+
+    Put it under `@bp.route`, so the view Flask registers carries the limit.
+    """
+
+    def allow(view: View) -> View:
+        view.max_content_length = max_bytes  # type: ignore[attr-defined]
+        return view
+
+    return allow
+
+
 def _refuse_oversized_body() -> None:
     """Refuse a body over the limit before any view runs, whether or not it reads it."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    upload_limit = getattr(view, "max_content_length", None)
+    if upload_limit:
+        request.max_content_length = upload_limit
     limit = request.max_content_length
     if limit is not None and (request.content_length or 0) > limit:
         raise RequestEntityTooLarge()

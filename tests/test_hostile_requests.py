@@ -6,11 +6,12 @@ next visitor is served.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, request
 from flask.testing import FlaskClient
 
 from config import TestingConfig
@@ -18,6 +19,7 @@ from forum import create_app
 from forum.demo import seed_demo
 from forum.extensions import db
 from forum.registration.services import ensure_default_categories
+from forum.security import accepts_uploads
 
 OUT_OF_RANGE = 2**31  # one past PostgreSQL's integer
 
@@ -168,3 +170,26 @@ def test_public_page_may_be_kept_briefly_and_revalidated(client: FlaskClient) ->
     response = client.get("/en/agenda")
 
     assert response.headers["Cache-Control"] == "public, max-age=60, must-revalidate"
+
+
+def test_a_view_that_accepts_uploads_takes_a_larger_body(tmp_path: Path) -> None:
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'uploads.sqlite3'}"
+
+    app = create_app(Config)
+
+    @app.post("/upload-probe")
+    @accepts_uploads(1024 * 1024)
+    def probe() -> str:
+        return str(len(request.files["photo"].read()))
+
+    client = app.test_client()
+    photo = b"\xff" * (512 * 1024)
+
+    taken = client.post("/upload-probe", data={"photo": (io.BytesIO(photo), "p.jpg")})
+    refused = client.post("/en/register", data={"photo": (io.BytesIO(photo), "p.jpg")})
+    too_large = client.post("/upload-probe", data={"photo": (io.BytesIO(photo * 3), "p.jpg")})
+
+    assert (taken.status_code, taken.get_data(as_text=True)) == (200, str(len(photo)))
+    assert refused.status_code == 413
+    assert too_large.status_code == 413
