@@ -37,6 +37,7 @@ from forum.editions.models import Edition
 from forum.editions.services import EditionNotFound, all_editions, current_edition
 from forum.extensions import db
 from forum.i18n import country_names, current_language
+from forum.security import accepts_uploads
 from forum.speakers import editing as speaker_editing
 from forum.speakers.models import Speaker
 from forum.speakers.photos import MAX_UPLOAD_BYTES, PhotoRejected, photo_folder
@@ -603,8 +604,14 @@ def speakers() -> str:
     )
 
 
+# A photo at the upload limit and the rest of the form: a larger file still reaches the
+# service, which refuses it with its own message and keeps what was typed.
+PHOTO_REQUEST_BYTES = MAX_UPLOAD_BYTES + 1024 * 1024
+
+
 @bp.route("/speakers/new", methods=["GET", "POST"])
 @role_required(*PROGRAMME)
+@accepts_uploads(PHOTO_REQUEST_BYTES)
 def new_speaker() -> Response | tuple[str, int]:
     form = _speaker_form()
     if request.method == "GET":
@@ -627,6 +634,7 @@ def new_speaker() -> Response | tuple[str, int]:
 
 @bp.route("/speakers/<int:speaker_id>", methods=["GET", "POST"])
 @role_required(*PROGRAMME)
+@accepts_uploads(PHOTO_REQUEST_BYTES)
 def edit_speaker(speaker_id: int) -> Response | tuple[str, int]:
     speaker = _get(Speaker, speaker_id)
     form = _speaker_form(speaker)
