@@ -14,6 +14,7 @@ def work_once(worker: str) -> tuple[int, int]:
     """One round: due e-mails first (people wait for them), then a few stale badges."""
     sent = send_due_messages(worker)
     rendered = prerender_badges(limit=10)
+    db.session.commit()
     return sent, rendered
 
 
