@@ -43,7 +43,7 @@ from sqlalchemy.orm import Mapped, Session, defer, mapped_column, selectinload
 
 from forum.columns import UTCDateTime
 from forum.documents import fitting
-from forum.documents.fonts import CJK_FONT_STACK, FONT_STACK, require_fonts_for
+from forum.documents.fonts import CJK_FONT_STACK, FONT_STACK, needs_cjk, require_fonts_for
 from forum.documents.pdf import html_to_pdf, join_pdfs
 from forum.documents.qr import make_payload, qr_svg
 from forum.editions.models import Edition
@@ -76,12 +76,15 @@ class LayoutSize:
 
     width_mm: float
     height_mm: float
+    person_top_mm: float
     person_width_mm: float
     person_height_mm: float
     largest_zh_pt: float
     largest_latin_pt: float
     # No name line is ever smaller than this; it is larger than every other text.
     name_floor_pt: float
+    # ...but when all of a name cannot fit otherwise, it may go down to this (pt).
+    name_last_resort_pt: float
     detail_pt: float
     detail_floor_pt: float
     detail_lines: int
@@ -95,11 +98,13 @@ LAYOUT_SIZES = {
     BadgeLayout.A6: LayoutSize(
         width_mm=105,
         height_mm=148,
+        person_top_mm=25,
         person_width_mm=89,
         person_height_mm=72,
         largest_zh_pt=40,
         largest_latin_pt=24,
         name_floor_pt=12,
+        name_last_resort_pt=12,
         detail_pt=9,
         detail_floor_pt=7,
         detail_lines=3,
@@ -111,34 +116,38 @@ LAYOUT_SIZES = {
     BadgeLayout.A4_SHEET: LayoutSize(
         width_mm=90,
         height_mm=130,
+        person_top_mm=23,
         person_width_mm=76,
         person_height_mm=62,
         largest_zh_pt=36,
         largest_latin_pt=21,
         name_floor_pt=12,
+        name_last_resort_pt=10.5,
         detail_pt=8.5,
         detail_floor_pt=7,
         detail_lines=3,
         country_pt=8,
         qr_mm=28,
         band_width_mm=82,
-        largest_band_pt=11.5,
+        largest_band_pt=10,
     ),
     BadgeLayout.CARD_4X3: LayoutSize(
         width_mm=101.6,
         height_mm=76.2,
+        person_top_mm=16.5,
         person_width_mm=64,
-        person_height_mm=49,
+        person_height_mm=50.5,
         largest_zh_pt=28,
         largest_latin_pt=17,
-        name_floor_pt=10.5,
+        name_floor_pt=10,
+        name_last_resort_pt=9,
         detail_pt=7.5,
         detail_floor_pt=6.5,
         detail_lines=2,
         country_pt=7,
         qr_mm=24,
         band_width_mm=92,
-        largest_band_pt=10,
+        largest_band_pt=9,
     ),
 }
 # The band never prints smaller than this, however long a category's label.
@@ -299,7 +308,11 @@ def badge_for(registration: Registration, layout: BadgeLayout = BadgeLayout.A6) 
         organization=texts.organization,
         organization_dir=fitting.direction(texts.organization),
         detail_size=texts.detail_size,
-        country=country_name(registration.country, registration.preferred_language),
+        country=(
+            country_name(registration.country, registration.preferred_language)
+            if texts.with_country
+            else ""
+        ),
         band_en=band_en,
         band_zh=band_zh,
         band_size=band_size,
@@ -337,24 +350,55 @@ class PersonTexts:
     position: str
     organization: str
     detail_size: float
+    with_country: bool = True
 
 
-# Each step of squeezing a crowded badge: (scale of the name sizes, detail lines allowed).
-SQUEEZE_STEPS = [(1.0, None), (1.0, 2), (0.85, 2), (0.7, 2), (0.7, 1), (0.55, 1), (0.45, 1)]
+# Each step of squeezing a crowded badge: the scale of the largest name sizes, how many
+# lines each detail may take, and whether the country still shows.
+SQUEEZE_STEPS = [
+    (1.0, None, True),
+    (1.0, 2, True),
+    (0.85, 2, True),
+    (0.7, 2, True),
+    (0.7, 1, True),
+    (0.55, 1, True),
+    (0.4, 1, True),
+    (0.4, 1, False),
+    (0.4, 0, False),
+]
 
 
 def _fit_person(
     name_zh: str, latin: str, position: str, organization: str, size: LayoutSize
 ) -> PersonTexts:
-    """Names as large as fit, details shrunk then cut, all within the person box."""
+    """Names as large as fit, details shrunk then cut, all within the person box.
+
+    Names never go below the layout's floor, which is above every other text on the
+    badge; they are never cut.
+    """
     box_pt = size.person_width_mm * fitting.PT_PER_MM
     height_pt = size.person_height_mm * fitting.PT_PER_MM
-    for scale, detail_lines in SQUEEZE_STEPS:
+    for scale, detail_lines, with_country in SQUEEZE_STEPS:
         texts = _person_texts(
-            name_zh, latin, position, organization, size, scale, detail_lines or size.detail_lines
+            name_zh,
+            latin,
+            position,
+            organization,
+            size,
+            scale,
+            size.detail_lines if detail_lines is None else detail_lines,
+            with_country,
+            size.name_floor_pt,
         )
         if _person_height_pt(texts, size, box_pt) <= height_pt:
             return texts
+    # Names at their limits on a small card: below the floor, but still above the band.
+    floor = size.name_floor_pt
+    while floor > size.name_last_resort_pt:
+        floor = round(floor - 0.5, 1)
+        texts = _person_texts(name_zh, latin, "", "", size, 0, 0, False, floor)
+        if _person_height_pt(texts, size, box_pt) <= height_pt:
+            break
     return texts
 
 
@@ -366,20 +410,23 @@ def _person_texts(
     size: LayoutSize,
     scale: float,
     detail_lines: int,
+    with_country: bool,
+    floor: float,
 ) -> PersonTexts:
     box_pt = size.person_width_mm * fitting.PT_PER_MM
-    # Names shrink under pressure, but stay above the details (the name is the largest line).
-    floor = max(size.name_floor_pt * min(1.0, scale + 0.3), size.detail_pt + 1)
     zh_lines: tuple[str, ...] = ()
     zh_size = 0.0
     if name_zh:
-        zh_size, zh_lines = _name_zh_fit(name_zh, size.largest_zh_pt * scale, floor, box_pt)
-    latin_size = _latin_fit(latin, size.largest_latin_pt * scale, floor, box_pt)
+        zh_largest = max(size.largest_zh_pt * scale, floor)
+        zh_size, zh_lines = _name_zh_fit(name_zh, zh_largest, floor, box_pt)
+    latin_size = _latin_fit(latin, max(size.largest_latin_pt * scale, floor), floor, box_pt)
     detail = size.detail_pt
     while detail > size.detail_floor_pt and any(
         len(fitting.wrap(text, detail, box_pt)) > detail_lines for text in (position, organization)
     ):
         detail = round(detail - 0.5, 1)
+    if detail_lines == 0:
+        position = organization = ""
     return PersonTexts(
         name_zh_lines=zh_lines,
         name_zh_size=zh_size,
@@ -388,6 +435,7 @@ def _person_texts(
         position=fitting.ellipsized(position, detail, box_pt, detail_lines, bold=False),
         organization=fitting.ellipsized(organization, detail, box_pt, detail_lines, bold=True),
         detail_size=detail,
+        with_country=with_country,
     )
 
 
@@ -430,7 +478,8 @@ def _person_height_pt(texts: PersonTexts, size: LayoutSize, box_pt: float) -> fl
         if text:
             lines = len(fitting.wrap(text, texts.detail_size, box_pt, bold))
             height += DETAIL_GAP_MM * mm + lines * texts.detail_size * DETAIL_LINE_HEIGHT
-    height += DETAIL_GAP_MM * mm + size.country_pt * DETAIL_LINE_HEIGHT
+    if texts.with_country:
+        height += DETAIL_GAP_MM * mm + size.country_pt * DETAIL_LINE_HEIGHT
     return height
 
 
@@ -682,12 +731,16 @@ class BadgeFilter:
 
 
 def filing_key(registration: Registration) -> tuple:
-    """The order the desk files badges in, the speaker index's: family name, pinyin for 张伟."""
-    if registration.name_zh:
-        family = collation_key(registration.name_zh, "zh")
-    else:
-        family = collation_key(registration.family_name, "en")
-    return (family, collation_key(registration.given_name, "en"), registration.reference)
+    """The order the desk files badges in, the speaker index's: by family name, accents
+    and case aside ("von Hohenzollern" among the V), a family name in Chinese characters
+    by its pinyin (张 among the Z)."""
+    family = registration.family_name
+    lang = "zh" if needs_cjk(family) else "en"
+    return (
+        collation_key(family, lang),
+        collation_key(registration.given_name, lang),
+        registration.reference,
+    )
 
 
 def _batch_key(order: BatchOrder) -> Callable[[Registration], Any]:

@@ -18,8 +18,9 @@ from collections.abc import Sequence
 from forum.documents.fonts import is_cjk, text_width_em
 
 PT_PER_MM = 72 / 25.4
-# Measured widths are padded by this much, for shaping and rounding differences.
-SAFETY = 1.06
+# Measured widths are padded by this much, for kerning, shaping and rounding differences
+# (Pillow's advance widths of Noto Sans came within 0.5 % of the PDF's).
+SAFETY = 1.02
 ELLIPSIS = "…"
 # Where a Chinese (or transliterated foreign) name may break: after its middle dots and
 # hyphens, never inside a name part.
@@ -40,7 +41,8 @@ def _pieces(text: str) -> list[str]:
                 pieces.append(current)
             pieces.append(character)
             current = ""
-        elif character == " ":
+        elif character in " -":
+            # Pango breaks after a space and after a hyphen (Montgomery-|Wellington).
             current += character
             pieces.append(current)
             current = ""
