@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 import subprocess
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path

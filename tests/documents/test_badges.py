@@ -36,10 +36,12 @@ from forum.documents.badges import (
 from forum.documents.qr import make_payload, verify_payload
 from forum.editions.services import current_edition
 from forum.extensions import db
+from forum.names import latin_name
 from forum.registration.models import Category, Registration, RegistrationStatus
 
 from . import reading
 from .attendees import Attendee, Person, add_registration, remove_registrations
+from .fontless import run_python
 
 MM = 72 / 25.4
 LONG_ZH_NAME = "克里斯蒂娜·玛丽亚·特蕾莎·冯·霍亨索伦-西格马林根"
@@ -381,7 +383,8 @@ def test_band_colours_of_the_categories_differ_in_greyscale(
                 "pdftoppm", "-r", "50", "-png", "-f", page, "-l", page, "-singlefile", pdf, image
             )
             pixel = Image.open(f"{image}.png").convert("RGB").getpixel((5, 148 * 50 / 25.4 - 8))
-            greys[category.code] = relative_luminance("#%02x%02x%02x" % pixel)
+            red, green, blue = pixel
+            greys[category.code] = relative_luminance(f"#{red:02x}{green:02x}{blue:02x}")
     finally:
         remove_registrations(made)
 
@@ -521,6 +524,100 @@ def test_cli_badges_order_by_reference(
         if any(ref in page for ref in media)
     ]
     assert found == media
+
+
+# ---------------------------------------------------------- without the fonts a script needs
+
+RENDER_IN_CHILD = """
+import sys
+from config import TestingConfig
+from forum import create_app
+from forum.documents.badges import badge_pdf
+from forum.extensions import db
+from forum.registration.models import Registration
+
+class Config(TestingConfig):
+    SQLALCHEMY_DATABASE_URI = sys.argv[1]
+
+with create_app(Config).app_context():
+    badge_pdf(db.session.get(Registration, int(sys.argv[2])))
+    db.session.commit()
+print("rendered")
+"""
+
+
+@pytest.mark.parametrize(
+    ("key", "script", "package", "environment"),
+    [
+        ("hi", "Devanagari", "fonts-noto-core", "without_noto_core"),
+        ("th", "Thai", "fonts-noto-core", "without_noto_core"),
+        ("zh-compound", "Han", "fonts-noto-cjk", "without_cjk_font"),
+        ("ko", "Hangul", "fonts-noto-cjk", "without_cjk_font"),
+    ],
+)
+def test_badge_without_a_font_for_its_script_raises_missing_font(
+    app_context: Flask,
+    attendees: dict[str, Attendee],
+    request: pytest.FixtureRequest,
+    key: str,
+    script: str,
+    package: str,
+    environment: str,
+) -> None:
+    attendee = attendees[key]
+    stored_before = _stored_count(attendee)
+
+    result = run_python(
+        RENDER_IN_CHILD,
+        app_context.config["SQLALCHEMY_DATABASE_URI"],
+        str(attendee.id),
+        env=request.getfixturevalue(environment),
+    )
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    person = f"{latin_name(attendee.person)} ({attendee.formatted_reference})"
+    assert f"MissingFont: Cannot print {script} text for {person}" in result.stderr
+    assert package in result.stderr
+    assert "rendered" not in result.stdout
+    db.session.expire_all()
+    assert _stored_count(attendee) == stored_before
+
+
+def _stored_count(attendee: Attendee) -> int:
+    return db.session.scalar(select(func.count()).where(BadgeRender.registration_id == attendee.id))
+
+
+@pytest.mark.parametrize(
+    ("environment", "missing"),
+    [
+        ("without_noto_core", ["Devanagari", "Thai"]),
+        ("without_cjk_font", ["Devanagari", "Thai", "Han", "kana", "Hangul"]),
+    ],
+)
+def test_doctor_lists_each_script_it_cannot_print(
+    request: pytest.FixtureRequest, tmp_path: Path, environment: str, missing: list[str]
+) -> None:
+    database = tmp_path / "doctor.sqlite3"
+    env = {**request.getfixturevalue(environment), "DATABASE_URL": f"sqlite:///{database}"}
+
+    result = run_python(
+        "from flask.cli import main; main()", "--app", "wsgi", "forum", "doctor", env=env
+    )
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    cannot = [line for line in result.stdout.splitlines() if line.startswith("Cannot print")]
+    assert [line.split()[2].rstrip(":") for line in cannot] == missing
+    assert "Fonts are in place" not in result.stdout
+    assert not database.exists()  # the doctor reads no database
+
+
+def test_doctor_with_fonts_installed_passes(app: Flask) -> None:
+    result = app.test_cli_runner().invoke(args=["forum", "doctor"])
+
+    assert result.exit_code == 0, result.output
+    assert "MISSING" not in result.output
+    assert "Cannot print" not in result.output
+    assert "Fonts are in place" in result.output
 
 
 # ----------------------------------------------------------------- stored badge renders
