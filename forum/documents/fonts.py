@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 import shutil
 import subprocess
 import unicodedata
@@ -73,6 +74,11 @@ SCRIPT_NAMES = {
     "FULLWIDTH": "full-width forms",
 }
 
+# In a character's Unicode name, the words before these name its script.
+SCRIPT_WORDS = re.compile(
+    r"^(.*?) (?:SMALL |CAPITAL )?(?:LETTER|SIGN|VOWEL|DIGIT|CHARACTER|SYLLABLE|LIGATURE|MARK)\b"
+)
+
 
 class MissingFont(RuntimeError):
     """A document has characters no installed font of the stack can draw."""
@@ -114,7 +120,9 @@ def script_of(character: str) -> str:
     if first in SCRIPT_NAMES:
         return SCRIPT_NAMES[first]
     if unicodedata.category(character)[0] in "LM":
-        return first.capitalize()
+        # "OL CHIKI LETTER LA" is Ol Chiki, "GREEK SMALL LETTER ALPHA" is Greek.
+        script = SCRIPT_WORDS.match(name)
+        return (script.group(1) if script else first).title()
     return "punctuation and symbols"
 
 

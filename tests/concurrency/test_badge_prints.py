@@ -8,18 +8,20 @@ counts on PostgreSQL here, the atomic UPDATE does not.
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from flask import Flask
+from sqlalchemy import delete, select
 
 from forum.documents.badges import record_prints
 from forum.editions.services import current_edition
 from forum.extensions import db
-from forum.registration.models import Registration
-
-from documents.attendees import Attendee, Person, add_registration, remove_registrations
+from forum.registration.models import Category, Registration
+from forum.registration.services import hash_token, new_reference
 
 THREADS = 8
 PRINTS_EACH = 10
@@ -27,17 +29,37 @@ THREAD_TIMEOUT = 120
 
 
 @pytest.fixture
-def attendee(app: Flask) -> Iterator[Attendee]:
+def registration_id(app: Flask) -> Iterator[int]:
+    """A confirmed registration that has never been printed; ids only, threads load their own."""
     with app.app_context():
-        made = add_registration(current_edition(), Person("Desk", "Race", "GB"))
+        now = datetime.now(UTC)
+        category = db.session.scalars(select(Category).where(Category.code == "delegate")).one()
+        registration = Registration(
+            edition=current_edition(),
+            reference=new_reference(),
+            manage_token_hash=hash_token(secrets.token_urlsafe(32)),
+            category=category,
+            given_name="Desk",
+            family_name="Race",
+            email=f"{secrets.token_hex(6)}@example.org",
+            country="GB",
+            consent_at=now,
+            created_at=now,
+            updated_at=now,
+            badge_prints=0,
+        )
+        db.session.add(registration)
+        db.session.commit()
+        made = registration.id
         db.session.remove()
     yield made
     with app.app_context():
-        remove_registrations([made])
+        db.session.execute(delete(Registration).where(Registration.id == made))
+        db.session.commit()
 
 
 def test_badge_prints_from_many_desks_at_once_are_all_counted(
-    app: Flask, attendee: Attendee
+    app: Flask, registration_id: int
 ) -> None:
     barrier = threading.Barrier(THREADS)
     errors: list[BaseException] = []
@@ -47,7 +69,7 @@ def test_badge_prints_from_many_desks_at_once_are_all_counted(
             try:
                 barrier.wait(timeout=THREAD_TIMEOUT)
                 for _ in range(PRINTS_EACH):
-                    record_prints([db.session.get(Registration, attendee.id)])
+                    record_prints([db.session.get(Registration, registration_id)])
                     db.session.commit()
             except BaseException as error:
                 errors.append(error)
@@ -63,4 +85,4 @@ def test_badge_prints_from_many_desks_at_once_are_all_counted(
     assert not any(thread.is_alive() for thread in threads), "a desk is stuck"
     assert errors == []
     with app.app_context():
-        assert db.session.get(Registration, attendee.id).badge_prints == THREADS * PRINTS_EACH
+        assert db.session.get(Registration, registration_id).badge_prints == THREADS * PRINTS_EACH
