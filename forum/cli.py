@@ -27,7 +27,7 @@ from forum.editions.models import Edition
 from forum.editions.services import edition_for_year
 from forum.extensions import db
 from forum.registration.services import ensure_default_categories, open_registration
-from forum.worker import run_worker, work_once
+from forum.worker import catch_up, run_worker, work_once
 
 forum_cli = AppGroup("forum", help="Forum site commands.")
 
@@ -51,6 +51,7 @@ def worker_command(poll: float, once: bool) -> None:
     """Send queued e-mails, retrying failures with back-off. Several may run at once."""
     name = f"{socket.gethostname()}:{os.getpid()}"
     if once:
+        catch_up()
         sent, rendered = work_once(name)
         click.echo(f"Sent {sent} message(s), rendered {rendered} badge(s).")
         return

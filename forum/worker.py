@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from forum.documents.badges import prerender_badges
+from forum.documents.badges import prerender_badges, queue_missing_badges
 from forum.extensions import db
 from forum.mail import send_due_messages
 
@@ -18,6 +18,13 @@ def work_once(worker: str) -> tuple[int, int]:
     return sent, rendered
 
 
+def catch_up() -> int:
+    """Queue the badges missing or of an older design; once, when a worker starts."""
+    queued = queue_missing_badges()
+    db.session.commit()
+    return queued
+
+
 def run_worker(
     worker: str,
     poll_seconds: float = 2.0,
@@ -25,6 +32,7 @@ def run_worker(
     log: Callable[[str], None] | None = None,
 ) -> None:
     """Work until stopped (or for `stop_after` seconds); sleeps only when idle."""
+    catch_up()
     started = time.monotonic()
     while stop_after is None or time.monotonic() - started < stop_after:
         sent, rendered = work_once(worker)

@@ -29,14 +29,18 @@ from markupsafe import Markup
 from sqlalchemy import (
     Boolean,
     ForeignKey,
+    Insert,
     Integer,
     LargeBinary,
+    Select,
     String,
     UniqueConstraint,
     event,
+    insert,
     inspect,
-    or_,
+    literal,
     select,
+    true,
     update,
 )
 from sqlalchemy.orm import Mapped, Session, defer, mapped_column, selectinload
@@ -45,7 +49,7 @@ from forum.columns import UTCDateTime
 from forum.documents import fitting
 from forum.documents.fonts import CJK_FONT_STACK, FONT_STACK, needs_cjk, require_fonts_for
 from forum.documents.pdf import html_to_pdf, join_pdfs
-from forum.documents.qr import make_payload, qr_svg
+from forum.documents.qr import make_payload, qr_png_uri
 from forum.editions.models import Edition
 from forum.extensions import db
 from forum.i18n import Translated, collation_key, country_name
@@ -489,7 +493,7 @@ def _person_height_pt(texts: PersonTexts, size: LayoutSize, box_pt: float) -> fl
 def badges_html(badges: Sequence[Badge], layout: BadgeLayout) -> str:
     """The HTML WeasyPrint turns into the badges' PDF."""
     size = LAYOUT_SIZES[layout]
-    codes = {badge.payload: qr_svg(badge.payload, size.qr_mm) for badge in badges}
+    codes = {badge.payload: qr_png_uri(badge.payload) for badge in badges}
     return render_template(
         "documents/badges.html",
         badges=badges,
@@ -572,20 +576,20 @@ def _render_in_parallel(documents: list[str]) -> list[bytes]:
 def badge_pdf(registration: Registration, layout: BadgeLayout = BadgeLayout.A6) -> bytes:
     """The registration's badge: the stored copy when it is current, else rendered now.
 
-    A fresh render is added to the session (flushed); the caller commits.
+    A stored copy is current unless a change marked it stale (`_mark_stale_badges`) or
+    the design changed since, so the desk reads it without measuring anything. A fresh
+    render is added to the session (flushed); the caller commits.
     """
-    badge = badge_for(registration, layout)
-    fingerprint = badge.fingerprint(layout)
     stored = db.session.scalars(
         select(BadgeRender).where(
             BadgeRender.registration_id == registration.id, BadgeRender.layout == layout.value
         )
     ).first()
-    # The fingerprint also catches changes made behind the ORM's back (a bulk UPDATE).
-    if stored is not None and stored.fingerprint == fingerprint and not stored.is_stale:
+    if stored is not None and not stored.is_stale and stored.design == DESIGN_VERSION:
         return stored.pdf
+    badge = badge_for(registration, layout)
     pdf = render_badges([badge], layout)
-    _store(registration.id, layout, fingerprint, pdf, stored)
+    _store(registration.id, layout, badge.fingerprint(layout), pdf, stored)
     return pdf
 
 
@@ -608,19 +612,68 @@ def _store(
 
 
 def stale_registration_ids(layout: BadgeLayout, limit: int) -> list[int]:
-    """Confirmed registrations whose badge in `layout` is missing, stale or of an old design."""
-    render = select(BadgeRender).where(BadgeRender.layout == layout.value).subquery()
+    """Confirmed registrations whose stored badge in `layout` is stale (or a placeholder).
+
+    One query on the is_stale index: its cost grows with the stale badges, not with the
+    registrations. Badges still missing are queued by `queue_missing_badges`.
+    """
     query = (
-        select(Registration.id)
-        .outerjoin(render, render.c.registration_id == Registration.id)
+        select(BadgeRender.registration_id)
+        .join(Registration, Registration.id == BadgeRender.registration_id)
         .where(
+            BadgeRender.is_stale,
+            BadgeRender.layout == layout.value,
             Registration.status == RegistrationStatus.CONFIRMED.value,
-            or_(render.c.id.is_(None), render.c.is_stale, render.c.design != DESIGN_VERSION),
         )
-        .order_by(Registration.id)
+        .order_by(BadgeRender.registration_id)
         .limit(limit)
     )
     return list(db.session.scalars(query))
+
+
+def queue_missing_badges(layout: BadgeLayout = BadgeLayout.A6) -> int:
+    """Queue for rendering every confirmed registration's badge that is missing or of an
+    older design (a stale placeholder row each); flushes, returns how many were queued.
+
+    The worker runs this once when it starts, which catches up with rows written before
+    the flush hook existed or behind the ORM's back; from then on the hooks keep the
+    queue current, so the rounds never look at every registration again.
+    """
+    outdated = db.session.execute(
+        update(BadgeRender)
+        .where(BadgeRender.layout == layout.value, BadgeRender.design != DESIGN_VERSION)
+        .values(is_stale=True)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    missing = db.session.execute(_insert_placeholders(layout, _without_render(layout))).rowcount
+    db.session.flush()
+    return outdated + missing
+
+
+def _without_render(layout: BadgeLayout) -> Select:
+    rendered = select(BadgeRender.id).where(
+        BadgeRender.registration_id == Registration.id, BadgeRender.layout == layout.value
+    )
+    return select(Registration.id).where(
+        Registration.status == RegistrationStatus.CONFIRMED.value, ~rendered.exists()
+    )
+
+
+def _insert_placeholders(layout: BadgeLayout, registration_ids: Select) -> Insert:
+    """Stale, empty badge rows for the registrations `registration_ids` selects."""
+    ids = registration_ids.subquery()
+    return insert(BadgeRender).from_select(
+        ["registration_id", "layout", "fingerprint", "pdf", "rendered_at", "is_stale", "design"],
+        select(
+            ids.c.id,
+            literal(layout.value),
+            literal(""),
+            literal(b"", LargeBinary),
+            literal(datetime(2000, 1, 1, tzinfo=UTC), UTCDateTime),
+            true(),
+            literal(DESIGN_VERSION),
+        ),
+    )
 
 
 def prerender_badges(layout: BadgeLayout = BadgeLayout.A6, limit: int = 50) -> int:
@@ -702,6 +755,25 @@ def _mark_stale_badges(session: Session, _context: object, _instances: object) -
             .values(is_stale=True)
             .execution_options(synchronize_session=False)
         )
+
+
+# The layout the worker renders ahead of time (the desk's and the attendee's badge).
+PRERENDERED_LAYOUT = BadgeLayout.A6
+
+
+@event.listens_for(Session, "after_flush")
+def _queue_new_badges(session: Session, _context: object) -> None:
+    """Queue the badge of a registration confirmed in this transaction (new or changed)."""
+    confirmed = [
+        instance.id
+        for instance in [*session.new, *session.dirty]
+        if isinstance(instance, Registration)
+        and instance.status == RegistrationStatus.CONFIRMED.value
+        and (instance in session.new or inspect(instance).attrs.status.history.has_changes())
+    ]
+    if confirmed:
+        missing = _without_render(PRERENDERED_LAYOUT).where(Registration.id.in_(confirmed))
+        session.execute(_insert_placeholders(PRERENDERED_LAYOUT, missing))
 
 
 # ------------------------------------------------------------------------------ batches

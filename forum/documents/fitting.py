@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 import unicodedata
-from collections.abc import Sequence
+from functools import lru_cache
 
 from forum.documents.fonts import is_cjk, text_width_em
 
@@ -31,8 +31,12 @@ def width_pt(text: str, size_pt: float, bold: bool, cjk_first: bool = False) -> 
     return text_width_em(text, bold, cjk_first) * size_pt * SAFETY
 
 
-def _pieces(text: str) -> list[str]:
-    """The units a line may break between: words with their trailing space, CJK characters."""
+@lru_cache(maxsize=4096)
+def _pieces(text: str, bold: bool) -> tuple[tuple[str, float, float], ...]:
+    """The units a line may break after, with their width and that of a trailing space (em).
+
+    Words end with their space or hyphen; CJK characters are units of their own.
+    """
     pieces: list[str] = []
     current = ""
     for character in text:
@@ -50,30 +54,42 @@ def _pieces(text: str) -> list[str]:
             current += character
     if current:
         pieces.append(current)
-    return pieces
+    return tuple(
+        (
+            piece,
+            text_width_em(piece, bold),
+            text_width_em(" ", bold) if piece.endswith(" ") else 0.0,
+        )
+        for piece in pieces
+    )
 
 
-def wrap(text: str, size_pt: float, box_pt: float, bold: bool = False) -> list[str]:
+@lru_cache(maxsize=16384)
+def wrap(text: str, size_pt: float, box_pt: float, bold: bool = False) -> tuple[str, ...]:
     """`text` broken into lines no wider than `box_pt`, first fit, words split if they must."""
+    limit = box_pt / (size_pt * SAFETY)
     lines: list[str] = []
-    line = ""
-    for piece in _pieces(text):
-        candidate = line + piece
-        if width_pt(candidate.rstrip(), size_pt, bold) <= box_pt:
-            line = candidate
+    line, line_em = "", 0.0
+    for piece, piece_em, space_em in _pieces(text, bold):
+        if line_em + piece_em - space_em <= limit:
+            line, line_em = line + piece, line_em + piece_em
             continue
         if line:
             lines.append(line.rstrip())
-            line = ""
+            line, line_em = "", 0.0
+        if piece_em - space_em <= limit:
+            line, line_em = piece, piece_em
+            continue
         # A word wider than the box is split anywhere (the CSS says overflow-wrap: anywhere).
         for character in piece:
-            if line and width_pt((line + character).rstrip(), size_pt, bold) > box_pt:
+            character_em = text_width_em(character, bold)
+            if line and line_em + character_em > limit:
                 lines.append(line.rstrip())
-                line = ""
-            line += character
+                line, line_em = "", 0.0
+            line, line_em = line + character, line_em + character_em
     if line.strip():
         lines.append(line.rstrip())
-    return lines
+    return tuple(lines)
 
 
 def ellipsized(text: str, size_pt: float, box_pt: float, max_lines: int, bold: bool) -> str:
@@ -91,6 +107,7 @@ def ellipsized(text: str, size_pt: float, box_pt: float, max_lines: int, bold: b
     return text[:low].rstrip() + ELLIPSIS
 
 
+@lru_cache(maxsize=4096)
 def name_lines(name: str, size_pt: float, box_pt: float) -> tuple[str, ...]:
     """A Chinese name in as few lines as fit at `size_pt`, broken after its middle dots.
 
@@ -100,29 +117,32 @@ def name_lines(name: str, size_pt: float, box_pt: float) -> tuple[str, ...]:
     cuts = [i + 1 for i, character in enumerate(name[:-1]) if character in NAME_BREAKS]
     if not cuts:
         cuts = list(range(1, len(name)))
-    best: tuple[str, ...] = (name,)
+    # Widths at 1 pt from the start of the name: a line's width is a difference of two.
+    offsets = list(itertools.accumulate((text_width_em(c, True, True) for c in name), initial=0))
+    limit = box_pt / (size_pt * SAFETY)
+    best: tuple[int, ...] = ()
     for count in range(1, min(len(cuts) + 1, 6) + 1):
-        best = _balanced(name, cuts, count, size_pt)
-        if max(width_pt(line, size_pt, True, True) for line in best) <= box_pt:
-            return best
-    return best
+        best = _balanced_cuts(offsets, tuple(cuts), count)
+        bounds = (0, *best, len(name))
+        if max(offsets[b] - offsets[a] for a, b in itertools.pairwise(bounds)) <= limit:
+            break
+    bounds = (0, *best, len(name))
+    return tuple(name[a:b] for a, b in itertools.pairwise(bounds))
 
 
-def _balanced(name: str, cuts: Sequence[int], count: int, size_pt: float) -> tuple[str, ...]:
+def _balanced_cuts(offsets: list[float], cuts: tuple[int, ...], count: int) -> tuple[int, ...]:
     if count == 1:
-        return (name,)
-    options = itertools.combinations(cuts, count - 1)
+        return ()
+    end = len(offsets) - 1
     if len(cuts) > 12:  # a name without dots: even chunks are as good as any
-        step = len(name) / count
-        options = iter([tuple(round(step * i) for i in range(1, count))])
-    best: tuple[str, ...] = (name,)
+        return tuple(round(end / count * i) for i in range(1, count))
+    best: tuple[int, ...] = ()
     best_width = float("inf")
-    for chosen in options:
-        bounds = (0, *chosen, len(name))
-        lines = tuple(name[a:b] for a, b in itertools.pairwise(bounds))
-        widest = max(width_pt(line, size_pt, True, True) for line in lines)
+    for chosen in itertools.combinations(cuts, count - 1):
+        bounds = (0, *chosen, end)
+        widest = max(offsets[b] - offsets[a] for a, b in itertools.pairwise(bounds))
         if widest < best_width:
-            best, best_width = lines, widest
+            best, best_width = chosen, widest
     return best
 
 

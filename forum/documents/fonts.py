@@ -140,20 +140,43 @@ def _is_printed(character: str) -> bool:
     return not (character.isspace() or unicodedata.category(character) in ("Cc", "Cf", "Zl"))
 
 
+FC_MATCH_FORMAT = "--format=%{family}\n%{file}\n%{index}\n%{charset}"
+
+
 @cache
 def installed_family(family: str, bold: bool = False) -> InstalledFamily | None:
     """What fontconfig uses for `family`, or None when it would substitute another family."""
+    return _all_installed().get((family, bold))
+
+
+@cache
+def _all_installed() -> dict[tuple[str, bool], InstalledFamily | None]:
+    """Every family of the stack, regular and bold, asked of fontconfig at once.
+
+    One `fc-match` per family and weight, run side by side: one after the other they
+    took a good part of a fresh process's first badge.
+    """
     if shutil.which("fc-match") is None:
-        return None
-    pattern = f"{family}:weight=bold" if bold else family
-    result = subprocess.run(
-        ["fc-match", "--format=%{family}\n%{file}\n%{index}\n%{charset}", pattern],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    lines = result.stdout.splitlines()
-    if result.returncode != 0 or len(lines) < 4:
+        return {}
+    wanted = [(family, bold) for family in FAMILIES for bold in (False, True)]
+    running = [
+        subprocess.Popen(
+            ["fc-match", FC_MATCH_FORMAT, f"{family}:weight=bold" if bold else family],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        for family, bold in wanted
+    ]
+    return {
+        key: _parse_match(key[0], *process.communicate(), process.returncode)
+        for key, process in zip(wanted, running, strict=True)
+    }
+
+
+def _parse_match(family: str, output: str, _errors: object, code: int) -> InstalledFamily | None:
+    lines = output.splitlines()
+    if code != 0 or len(lines) < 4:
         return None
     if family not in [name.strip() for name in lines[0].split(",")]:
         return None

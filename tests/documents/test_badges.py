@@ -28,10 +28,12 @@ from forum.documents.badges import (
     badge_for,
     badge_pdf,
     prerender_badges,
+    queue_missing_badges,
     record_prints,
     registrations_for_batch,
     relative_luminance,
     render_badges,
+    stale_registration_ids,
 )
 from forum.documents.qr import make_payload, verify_payload
 from forum.editions.services import current_edition
@@ -713,7 +715,9 @@ def test_prerender_badges_renders_missing_and_stale_only(
     assert already == 0, "another test left A4 renders behind"
     badge_pdf(_registration(attendees["zh"]), layout)
     db.session.commit()
+    assert prerender_badges(layout) == 0  # nothing queued in this layout yet
 
+    assert queue_missing_badges(layout) == confirmed - 1
     assert prerender_badges(layout, limit=2) == 2
     assert prerender_badges(layout, limit=100) == confirmed - 3
     db.session.commit()
@@ -725,6 +729,39 @@ def test_prerender_badges_renders_missing_and_stale_only(
     db.session.commit()
     assert prerender_badges(layout) == 0
     assert _stored(attendees["pending"], layout) is None
+
+
+def test_confirmed_registration_is_queued_for_its_badge_in_the_same_transaction(
+    app_context: Flask,
+) -> None:
+    attendee = add_registration(current_edition(), Person("Queued", "Person", "GB"))
+    try:
+        queued = _stored(attendee, BadgeLayout.A6)
+        assert queued is not None and queued.is_stale and queued.pdf == b""
+        assert attendee.id in stale_registration_ids(BadgeLayout.A6, limit=1000)
+        assert prerender_badges(BadgeLayout.A6, limit=1000) >= 1
+        assert not _stored(attendee, BadgeLayout.A6).is_stale
+        assert _stored(attendee, BadgeLayout.A6).pdf.startswith(b"%PDF")
+        db.session.commit()
+    finally:
+        remove_registrations([attendee])
+
+
+def test_pending_registration_is_queued_once_confirmed(app_context: Flask) -> None:
+    attendee = add_registration(
+        current_edition(), Person("Later", "Person", "GB"), RegistrationStatus.PENDING
+    )
+    try:
+        assert _stored(attendee, BadgeLayout.A6) is None
+
+        _registration(attendee).status = RegistrationStatus.CONFIRMED.value
+        db.session.flush()
+
+        assert _stored(attendee, BadgeLayout.A6).is_stale
+        db.session.rollback()
+        assert _stored(attendee, BadgeLayout.A6) is None
+    finally:
+        remove_registrations([attendee])
 
 
 def test_record_prints_counts_one_more_each_time(
