@@ -545,11 +545,9 @@ def render_badges(badges: Sequence[Badge], layout: BadgeLayout) -> bytes:
     if not badges:
         raise ValueError("no badges to render")
     _check_fonts(badges)
-    # Whole A4 sheets per chunk (CHUNK_SIZE is a multiple of 4), and one chunk per core
-    # at most, so every process renders one big document with one stylesheet.
-    size = max(CHUNK_SIZE, -(-len(badges) // max(os.cpu_count() or 1, 1)))
-    size += -size % 4
-    chunks = [badges[start : start + size] for start in range(0, len(badges), size)]
+    # Whole A4 sheets per chunk (CHUNK_SIZE is a multiple of 4); one document per chunk
+    # keeps each process's memory to what a chunk needs.
+    chunks = [badges[start : start + CHUNK_SIZE] for start in range(0, len(badges), CHUNK_SIZE)]
     if len(chunks) == 1:
         return html_to_pdf(badges_html(badges, layout))
     pages = [badges_html(chunk, layout) for chunk in chunks]

@@ -145,33 +145,23 @@ FC_MATCH_FORMAT = "--format=%{family}\n%{file}\n%{index}\n%{charset}"
 
 @cache
 def installed_family(family: str, bold: bool = False) -> InstalledFamily | None:
-    """What fontconfig uses for `family`, or None when it would substitute another family."""
-    return _all_installed().get((family, bold))
+    """What fontconfig uses for `family`, or None when it would substitute another family.
 
-
-@cache
-def _all_installed() -> dict[tuple[str, bool], InstalledFamily | None]:
-    """Every family of the stack, regular and bold, asked of fontconfig at once.
-
-    One `fc-match` per family and weight, run side by side: one after the other they
-    took a good part of a fresh process's first badge.
+    Asked lazily, family by family, as the characters of a text need them: a Latin or
+    Chinese badge asks about two or three families, not the whole stack.
     """
-    if shutil.which("fc-match") is None:
-        return {}
-    wanted = [(family, bold) for family in FAMILIES for bold in (False, True)]
-    running = [
-        subprocess.Popen(
-            ["fc-match", FC_MATCH_FORMAT, f"{family}:weight=bold" if bold else family],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
-        for family, bold in wanted
-    ]
-    return {
-        key: _parse_match(key[0], *process.communicate(), process.returncode)
-        for key, process in zip(wanted, running, strict=True)
-    }
+    program = shutil.which("fc-match")
+    if program is None:
+        return None
+    # close_fds=False lets Python use posix_spawn: forking a large process is slow.
+    result = subprocess.run(
+        [program, FC_MATCH_FORMAT, f"{family}:weight=bold" if bold else family],
+        capture_output=True,
+        text=True,
+        check=False,
+        close_fds=False,
+    )
+    return _parse_match(family, result.stdout, result.stderr, result.returncode)
 
 
 def _parse_match(family: str, output: str, _errors: object, code: int) -> InstalledFamily | None:
@@ -195,15 +185,11 @@ def font_file(family: str, bold: bool = False) -> Path | None:
     return installed.file if installed else None
 
 
-def _stack(cjk_first: bool) -> list[InstalledFamily]:
-    families = CJK_FIRST_FAMILIES if cjk_first else FAMILIES
-    return [found for family in families if (found := installed_family(family)) is not None]
-
-
 def family_for(character: str, cjk_first: bool = False) -> InstalledFamily | None:
     """The first family of the stack that draws `character`, as Pango picks it."""
-    for family in _stack(cjk_first):
-        if family.covers(character):
+    for name in CJK_FIRST_FAMILIES if cjk_first else FAMILIES:
+        family = installed_family(name)
+        if family is not None and family.covers(character):
             return family
     return None
 
