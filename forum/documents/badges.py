@@ -24,7 +24,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from flask import render_template
+from flask import current_app
+from jinja2 import Template
 from markupsafe import Markup
 from sqlalchemy import (
     Boolean,
@@ -492,10 +493,17 @@ def _person_height_pt(texts: PersonTexts, size: LayoutSize, box_pt: float) -> fl
 
 def badges_html(badges: Sequence[Badge], layout: BadgeLayout) -> str:
     """The HTML WeasyPrint turns into the badges' PDF."""
+    return _badges_html(current_app.jinja_env.get_template(BADGES_TEMPLATE), badges, layout)
+
+
+BADGES_TEMPLATE = "documents/badges.html"
+
+
+def _badges_html(template: Template, badges: Sequence[Badge], layout: BadgeLayout) -> str:
     size = LAYOUT_SIZES[layout]
+    # Encoding a QR code takes segno 2 ms: done here, in the process that renders.
     codes = {badge.payload: qr_png_uri(badge.payload) for badge in badges}
-    return render_template(
-        "documents/badges.html",
+    return template.render(
         badges=badges,
         layout=layout.value,
         size=size,
@@ -550,22 +558,40 @@ def render_badges(badges: Sequence[Badge], layout: BadgeLayout) -> bytes:
     chunks = [badges[start : start + CHUNK_SIZE] for start in range(0, len(badges), CHUNK_SIZE)]
     if len(chunks) == 1:
         return html_to_pdf(badges_html(badges, layout))
-    pages = [badges_html(chunk, layout) for chunk in chunks]
-    return join_pdfs(_render_in_parallel(pages), title=f"Badges {badges[0].edition_year}")
+    template = current_app.jinja_env.get_template(BADGES_TEMPLATE)
+    pdfs = _render_in_parallel(template, [(chunk, layout) for chunk in chunks])
+    return join_pdfs(pdfs, title=f"Badges {badges[0].edition_year}")
 
 
-def _render_in_parallel(documents: list[str]) -> list[bytes]:
-    """PDFs of several HTML documents, in order, using every core for big batches.
+# The template of the batch being rendered, for the forked processes that render it:
+# they inherit it with the rest of the parent's memory and need no app of their own.
+_forked_template: Template | None = None
+
+
+def _render_chunk(chunk: tuple[Sequence[Badge], BadgeLayout]) -> bytes:
+    assert _forked_template is not None
+    return html_to_pdf(_badges_html(_forked_template, *chunk))
+
+
+def _render_in_parallel(
+    template: Template, chunks: list[tuple[Sequence[Badge], BadgeLayout]]
+) -> list[bytes]:
+    """PDFs of several chunks of badges, in order, using every core.
 
     WeasyPrint is pure Python and holds the GIL, so only processes run it in parallel.
-    The children are forked: they inherit the loaded fonts and need no app of their own.
+    The children are forked: they inherit the loaded fonts and the template.
     """
-    processes = min(len(documents), os.cpu_count() or 1)
+    global _forked_template
+    processes = min(len(chunks), os.cpu_count() or 1)
     if processes < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [html_to_pdf(html) for html in documents]
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
-        return list(pool.map(html_to_pdf, documents))
+        return [html_to_pdf(_badges_html(template, *chunk)) for chunk in chunks]
+    _forked_template = template
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
+            return list(pool.map(_render_chunk, chunks))
+    finally:
+        _forked_template = None
 
 
 # ------------------------------------------------------------------------ stored badges
