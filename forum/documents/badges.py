@@ -663,15 +663,21 @@ def queue_missing_badges(layout: BadgeLayout = BadgeLayout.A6) -> int:
     the flush hook existed or behind the ORM's back; from then on the hooks keep the
     queue current, so the rounds never look at every registration again.
     """
-    outdated = db.session.execute(
-        update(BadgeRender)
-        .where(BadgeRender.layout == layout.value, BadgeRender.design != DESIGN_VERSION)
-        .values(is_stale=True)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    missing = db.session.execute(_insert_placeholders(layout, _without_render(layout))).rowcount
+    outdated = list(
+        db.session.scalars(
+            update(BadgeRender)
+            .where(BadgeRender.layout == layout.value, BadgeRender.design != DESIGN_VERSION)
+            .values(is_stale=True)
+            .returning(BadgeRender.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    missing = list(db.session.scalars(_without_render(layout)))
+    if missing:
+        chosen = select(Registration.id).where(Registration.id.in_(missing))
+        db.session.execute(_insert_placeholders(layout, chosen))
     db.session.flush()
-    return outdated + missing
+    return len(outdated) + len(missing)
 
 
 def _without_render(layout: BadgeLayout) -> Select:

@@ -74,8 +74,8 @@ PEOPLE = {
     ),
     # Every field at the sign-up form's limit.
     "max": Person(
-        "Bartholomew-Alexander " * 4 + "Maximilian Ferdinand",
-        "Montgomery-Wellington " * 4 + "Featherstonehaugh-Smythe",
+        ("Bartholomew-Alexander Maximilian " * 4)[:100].strip(),
+        ("Montgomery-Wellington Featherstonehaugh-Smythe " * 3)[:100].strip(),
         "GB",
         name_zh=("亚历山大·" * 8)[:40],
         category="resident",
