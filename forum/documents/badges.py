@@ -49,7 +49,7 @@ from sqlalchemy.orm import Mapped, Session, defer, mapped_column, selectinload
 from forum.columns import UTCDateTime
 from forum.documents import fitting
 from forum.documents.fonts import CJK_FONT_STACK, FONT_STACK, needs_cjk, require_fonts_for
-from forum.documents.pdf import html_to_pdf, join_pdfs
+from forum.documents.pdf import BADGE_USER_AGENT_CSS, html_to_pdf, join_pdfs
 from forum.documents.qr import make_payload, qr_png_uri
 from forum.editions.models import Edition
 from forum.extensions import db
@@ -557,7 +557,7 @@ def render_badges(badges: Sequence[Badge], layout: BadgeLayout) -> bytes:
     # keeps each process's memory to what a chunk needs.
     chunks = [badges[start : start + CHUNK_SIZE] for start in range(0, len(badges), CHUNK_SIZE)]
     if len(chunks) == 1:
-        return html_to_pdf(badges_html(badges, layout))
+        return html_to_pdf(badges_html(badges, layout), BADGE_USER_AGENT_CSS)
     template = current_app.jinja_env.get_template(BADGES_TEMPLATE)
     pdfs = _render_in_parallel(template, [(chunk, layout) for chunk in chunks])
     return join_pdfs(pdfs, title=f"Badges {badges[0].edition_year}")
@@ -570,7 +570,7 @@ _forked_template: Template | None = None
 
 def _render_chunk(chunk: tuple[Sequence[Badge], BadgeLayout]) -> bytes:
     assert _forked_template is not None
-    return html_to_pdf(_badges_html(_forked_template, *chunk))
+    return html_to_pdf(_badges_html(_forked_template, *chunk), BADGE_USER_AGENT_CSS)
 
 
 def _render_in_parallel(
@@ -584,7 +584,9 @@ def _render_in_parallel(
     global _forked_template
     processes = min(len(chunks), os.cpu_count() or 1)
     if processes < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [html_to_pdf(_badges_html(template, *chunk)) for chunk in chunks]
+        return [
+            html_to_pdf(_badges_html(template, *chunk), BADGE_USER_AGENT_CSS) for chunk in chunks
+        ]
     _forked_template = template
     try:
         context = multiprocessing.get_context("fork")
