@@ -811,18 +811,6 @@ def _queue_new_badges(session: Session, _context: object) -> None:
 # ------------------------------------------------------------------------------ batches
 
 
-def confirmed_registrations(edition_id: int | None = None) -> list[Registration]:
-    query = (
-        select(Registration)
-        .where(Registration.status == RegistrationStatus.CONFIRMED.value)
-        .options(selectinload(Registration.category), selectinload(Registration.edition))
-        .order_by(Registration.id)
-    )
-    if edition_id is not None:
-        query = query.where(Registration.edition_id == edition_id)
-    return list(db.session.scalars(query))
-
-
 @dataclass(frozen=True)
 class BadgeFilter:
     """Which registrations a batch prints; every criterion given must hold."""
