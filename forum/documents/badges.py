@@ -48,7 +48,13 @@ from sqlalchemy.orm import Mapped, Session, defer, mapped_column, selectinload
 
 from forum.columns import UTCDateTime
 from forum.documents import fitting
-from forum.documents.fonts import CJK_FONT_STACK, FONT_STACK, needs_cjk, require_fonts_for
+from forum.documents.fonts import (
+    CJK_FONT_STACK,
+    FONT_STACK,
+    MissingFont,
+    needs_cjk,
+    require_fonts_for,
+)
 from forum.documents.pdf import BADGE_USER_AGENT_CSS, html_to_pdf, join_pdfs
 from forum.documents.qr import make_payload, qr_png_uri
 from forum.editions.models import Edition
@@ -671,7 +677,6 @@ def queue_missing_badges(layout: BadgeLayout = BadgeLayout.A6) -> int:
             .where(BadgeRender.layout == layout.value, BadgeRender.design != DESIGN_VERSION)
             .values(is_stale=True)
             .returning(BadgeRender.id)
-            .execution_options(synchronize_session=False)
         )
     )
     missing = list(db.session.scalars(_without_render(layout)))
@@ -731,11 +736,32 @@ def prerender_badges(layout: BadgeLayout = BadgeLayout.A6, limit: int = 50) -> i
             .options(defer(BadgeRender.pdf))
         )
     }
+    rendered = 0
     for registration in registrations:
         badge = badge_for(registration, layout)
-        pdf = render_badges([badge], layout)
+        try:
+            pdf = render_badges([badge], layout)
+        except MissingFont as missing:
+            # Set aside, not retried every round (it would hold up the queue): the desk
+            # gets the error when it asks, and a worker retries it when it next starts.
+            current_app.logger.warning("Badge not rendered: %s", missing)
+            _set_aside(stored.get(registration.id))
+            continue
         _store(registration.id, layout, badge.fingerprint(layout), pdf, stored.get(registration.id))
-    return len(registrations)
+        rendered += 1
+    return rendered
+
+
+# The design of a badge the installed fonts cannot print: never served, requeued by
+# `queue_missing_badges` (it is not the current design).
+UNPRINTABLE = "no-font"
+
+
+def _set_aside(stored: BadgeRender | None) -> None:
+    if stored is not None:
+        stored.is_stale = False
+        stored.design = UNPRINTABLE
+        db.session.flush()
 
 
 # Fields of each model that a badge prints; a change to one stales the badges it is on.

@@ -586,6 +586,47 @@ def test_badge_without_a_font_for_its_script_raises_missing_font(
     assert _stored_count(attendee) == stored_before
 
 
+PRERENDER_IN_CHILD = """
+import sys
+from config import TestingConfig
+from forum import create_app
+from forum.documents.badges import prerender_badges
+from forum.extensions import db
+
+class Config(TestingConfig):
+    SQLALCHEMY_DATABASE_URI = sys.argv[1]
+
+with create_app(Config).app_context():
+    prerender_badges(limit=1000)
+    db.session.commit()
+    prerender_badges(limit=1000)  # the unprintable badge is not tried again
+print("round done")
+"""
+
+
+def test_worker_round_sets_aside_a_badge_it_cannot_print(
+    app_context: Flask, attendees: dict[str, Attendee], without_noto_core: dict[str, str]
+) -> None:
+    hindi = attendees["hi"]
+    _registration(hindi).position = "वरिष्ठ शोधकर्ता (2024)"  # stale, whatever ran before
+    db.session.commit()
+
+    result = run_python(
+        PRERENDER_IN_CHILD, app_context.config["SQLALCHEMY_DATABASE_URI"], env=without_noto_core
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "round done" in result.stdout
+    assert "Cannot print Devanagari text" in result.stderr
+    db.session.expire_all()
+    stored = _stored(hindi, BadgeLayout.A6)
+    assert not stored.is_stale and stored.design == "no-font"
+    assert hindi.id not in stale_registration_ids(BadgeLayout.A6, limit=1000)
+    assert queue_missing_badges(BadgeLayout.A6) >= 1  # a worker starting retries it
+    assert _stored(hindi, BadgeLayout.A6).is_stale
+    db.session.rollback()
+
+
 def _stored_count(attendee: Attendee) -> int:
     return db.session.scalar(select(func.count()).where(BadgeRender.registration_id == attendee.id))
 
