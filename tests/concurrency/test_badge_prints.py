@@ -20,7 +20,7 @@ from sqlalchemy import delete, select
 from forum.documents.badges import record_prints
 from forum.editions.services import current_edition
 from forum.extensions import db
-from forum.registration.models import Category, Registration
+from forum.registration.models import Category, ManageToken, Registration
 from forum.registration.services import hash_token, new_reference
 
 THREADS = 8
@@ -37,7 +37,9 @@ def registration_id(app: Flask) -> Iterator[int]:
         registration = Registration(
             edition=current_edition(),
             reference=new_reference(),
-            manage_token_hash=hash_token(secrets.token_urlsafe(32)),
+            manage_tokens=[
+                ManageToken(token_hash=hash_token(secrets.token_urlsafe(32)), created_at=now)
+            ],
             category=category,
             given_name="Desk",
             family_name="Race",
