@@ -8,8 +8,9 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 
 # Debian packages the project needs; only the missing ones are installed.
-# WeasyPrint draws with Pango and subsets fonts with HarfBuzz; Noto CJK prints Chinese names.
-RUN_PACKAGES := fonts-noto-cjk fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+# WeasyPrint draws with Pango and subsets fonts with HarfBuzz; Noto core prints Latin, Greek,
+# Cyrillic, Arabic, Hebrew, Devanagari and Thai, Noto CJK prints Han, kana and Hangul.
+RUN_PACKAGES := fonts-noto-core fonts-noto-cjk fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 # Tests also read PDFs back (poppler), decode QR codes (zbar) and drive a browser.
 TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils zbar-tools
 # Benchmarks load a local gunicorn with wrk.

@@ -28,12 +28,13 @@ from forum.demo import seed_demo
 from forum.documents.badges import (
     BadgeFilter,
     BadgeLayout,
+    BatchOrder,
     badge_for,
     record_prints,
     registrations_for_batch,
     render_badges,
 )
-from forum.documents.fonts import CJK_FAMILY, LATIN_FAMILY, MissingFont, font_report
+from forum.documents.fonts import FAMILIES, MissingFont, font_file, unprintable_scripts
 from forum.editions.models import Edition
 from forum.editions.services import edition_for_year
 from forum.extensions import db
@@ -44,7 +45,7 @@ from forum.registration.services import (
     registration_for_reference,
     revoke_manage_links,
 )
-from forum.worker import run_worker, work_once
+from forum.worker import catch_up, run_worker, work_once
 
 forum_cli = AppGroup("forum", help="Forum site commands.")
 
@@ -69,6 +70,7 @@ def worker_command(poll: float, once: bool) -> None:
     """Send queued e-mails, retrying failures with back-off. Several may run at once."""
     name = f"{socket.gethostname()}:{os.getpid()}"
     if once:
+        catch_up()
         sent, rendered = work_once(name)
         click.echo(f"Sent {sent} message(s), rendered {rendered} badge(s).")
         return
@@ -105,6 +107,13 @@ def open_registration_command(year: int | None, days: int) -> None:
     show_default=True,
     help="a6: one per page; 4x3: 4x3 inch cards; a4: four A6 badges per A4 sheet.",
 )
+@click.option(
+    "--order",
+    type=click.Choice([order.value for order in BatchOrder]),
+    default=BatchOrder.NAME.value,
+    show_default=True,
+    help="name: family name as the speaker index files it (pinyin for Chinese names).",
+)
 @click.option("--mark-printed", is_flag=True, help="Count these badges as printed.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True)
 def badges_command(
@@ -113,10 +122,11 @@ def badges_command(
     session_code: str | None,
     unprinted: bool,
     layout: str,
+    order: str,
     mark_printed: bool,
     output: str,
 ) -> None:
-    """Render a batch of badges into one PDF, sorted by family name."""
+    """Render a batch of badges into one PDF, in filing order (family name) by default."""
     edition = edition_for_year(year)
     session = session_by_code(edition, session_code) if session_code else None
     criteria = BadgeFilter(
@@ -124,6 +134,7 @@ def badges_command(
         category_code=category,
         session_id=session.id if session else None,
         only_unprinted=unprinted,
+        order=BatchOrder(order),
     )
     registrations = registrations_for_batch(criteria)
     if not registrations:
@@ -136,6 +147,7 @@ def badges_command(
     Path(output).write_bytes(pdf)
     if mark_printed:
         record_prints(registrations)
+        db.session.commit()
     click.echo(f"{len(registrations)} badge(s) written to {output}.")
 
 
@@ -157,14 +169,15 @@ def revoke_links_command(reference: str) -> None:
 
 @forum_cli.command("doctor")
 def doctor_command() -> None:
-    """Check what documents need: fonts for Chinese and Latin text."""
-    report = font_report()
-    click.echo(f"CJK font ({CJK_FAMILY}): {report.cjk_file or 'MISSING'}")
-    click.echo(f"Latin font ({LATIN_FAMILY}): {report.latin_file or 'MISSING'}")
-    if not report.is_complete:
-        click.echo("Install the Debian packages fonts-noto-cjk and fonts-dejavu-core.")
+    """Check what documents need: a font for every script attendees write in."""
+    for family in FAMILIES:
+        click.echo(f"{family}: {font_file(family) or 'MISSING'}")
+    missing = unprintable_scripts()
+    for script, package in missing.items():
+        click.echo(f"Cannot print {script}: install the Debian package {package}.")
+    if missing:
         raise SystemExit(1)
-    click.echo("Fonts are in place: badges and programmes print Chinese and Latin names.")
+    click.echo("Fonts are in place: badges and programmes print every script attendees use.")
 
 
 @forum_cli.command("has-data")

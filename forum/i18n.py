@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from anyascii import anyascii
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_time, get_timezone_location
 from flask import Flask, Response, current_app, g, has_app_context, request, url_for
@@ -313,7 +314,8 @@ def collation_key(text: str, lang: str) -> tuple[str, str]:
     """Sort key a reader of `lang` expects: pinyin for Chinese, so 陈 sorts before 张.
 
     Sorting Han characters by code point puts 张 (U+5F20) before 陈 (U+9648), which
-    no Chinese reader would accept.
+    no Chinese reader would accept. Elsewhere a name in another script sorts by its
+    Latin transliteration (Волков as Volkov, among the V), not after every Latin name.
     """
     folded = _without_accents(text).casefold()
     if lang == "zh":
@@ -323,7 +325,9 @@ def collation_key(text: str, lang: str) -> tuple[str, str]:
 
         spelled = " ".join(lazy_pinyin(text, style=Style.TONE3, errors="default"))
         return (spelled.casefold(), folded)
-    return (folded, folded)
+    if text.isascii():
+        return (folded, folded)
+    return (anyascii(text).casefold(), folded)
 
 
 def init_app(app: Flask) -> None:

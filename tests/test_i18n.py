@@ -14,6 +14,7 @@ from forum.editions.models import Edition
 from forum.extensions import db
 from forum.i18n import (
     Translated,
+    collation_key,
     country_name,
     format_date_range,
     format_long_date,
@@ -307,3 +308,19 @@ def test_country_name_comes_from_babel_in_both_languages(
     code: str | None, lang: str, expected: str
 ) -> None:
     assert country_name(code, lang) == expected
+
+
+def test_collation_key_files_names_of_every_script_among_the_latin_ones() -> None:
+    names = ["Zhang", "Волков", "Müller", "Παπαδοπούλου", "Adams", "von Hohenzollern", "العلي"]
+
+    ordered = sorted(names, key=lambda name: collation_key(name, "en"))
+
+    assert ordered == [
+        "Adams",
+        "العلي",  # al-Ali
+        "Müller",
+        "Παπαδοπούλου",
+        "Волков",
+        "von Hohenzollern",
+        "Zhang",
+    ]

@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import current_app, render_template
+from flask_babel import gettext, npgettext
 from markupsafe import Markup
 
+from forum.agenda.models import SpeakerRole, Talk
 from forum.agenda.services import agenda_of, public_participants
-from forum.documents.fonts import FONT_STACK, require_fonts_for
+from forum.documents.fonts import CJK_FONT_STACK, FONT_STACK, require_fonts_for
 from forum.documents.pdf import html_to_pdf
 from forum.editions.models import Edition
 from forum.i18n import speaking
+from forum.names import primary_name
 from forum.page_cache import current_revision
 from forum.speakers.services import speaker_index
 
@@ -35,15 +39,41 @@ def programme_html(edition: Edition, lang: str) -> str:
             days=days,
             speakers=speakers,
             font_stack=Markup(FONT_STACK),
-            public_participants=public_participants,
+            cjk_font_stack=Markup(CJK_FONT_STACK),
+            participant_groups=participant_groups,
         )
+
+
+# A role's label before one name or several ("Panellist: A" / "Panellists: A, B").
+ROLE_GROUP_LABELS: dict[SpeakerRole, Callable[[int], str]] = {
+    SpeakerRole.SPEAKER: lambda n: npgettext("role before names", "Speaker", "Speakers", n),
+    SpeakerRole.MODERATOR: lambda n: npgettext("role before names", "Moderator", "Moderators", n),
+    SpeakerRole.PANELIST: lambda n: npgettext("role before names", "Panellist", "Panellists", n),
+    SpeakerRole.HOST: lambda n: npgettext("role before names", "Host", "Hosts", n),
+}
+
+
+def participant_groups(talk: Talk, lang: str) -> list[str]:
+    """The talk's published speakers, one entry per role in order of first appearance:
+    "Panellists: A, B" rather than "Panellist: A; Panellist: B"."""
+    groups: dict[str, list[str]] = {}
+    for part in public_participants(talk):
+        groups.setdefault(part.role, []).append(primary_name(part.speaker, lang))
+    return [
+        gettext(
+            "%(role)s: %(name)s",
+            role=ROLE_GROUP_LABELS[SpeakerRole(role)](len(names)),
+            name=gettext(", ").join(names),
+        )
+        for role, names in groups.items()
+    ]
 
 
 def render_programme(edition: Edition, lang: str) -> bytes:
     """The booklet in `lang` as PDF; raises MissingFont when Chinese cannot be printed."""
     html = programme_html(edition, lang)
     # Not only the Chinese booklet: the English one prints speakers' Chinese names too.
-    require_fonts_for([html])
+    require_fonts_for([html], owner=f"the {lang} programme")
     return html_to_pdf(html)
 
 

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 from forum.documents.badges import BadgeLayout, badge_pdf
 from forum.documents.programme import programme_file
 from forum.editions.services import EditionNotFound, edition_for_year
+from forum.extensions import db
 from forum.i18n import current_language
 from forum.registration.services import RegistrationNotFound, registration_for_token
 
@@ -44,6 +45,7 @@ def attendee_badge(token: str) -> Response:
     if not registration.may_download_badge:
         abort(404)
     pdf = badge_pdf(registration, BadgeLayout.A6)
+    db.session.commit()  # keeps a fresh render for the next download
     response = Response(pdf, mimetype="application/pdf")
     filename = f"badge-{registration.reference}.pdf"
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'

@@ -52,6 +52,8 @@ class Category(db.Model):
     needs_approval: Mapped[bool] = mapped_column(Boolean, default=False)
     # The colour of the band on badges, as #rrggbb.
     colour: Mapped[str] = mapped_column(String(7), default="#6b7280")
+    # A short label for the badge's band (RESIDENT / 市民); None: the standard one or the name.
+    badge_label: Mapped[Translated | None] = mapped_column(TranslatedType, nullable=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 

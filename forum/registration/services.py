@@ -568,20 +568,21 @@ def set_capacity(session: Session, capacity: int | None, now: datetime | None = 
 # --------------------------------------------------------------------------- categories
 
 DEFAULT_CATEGORIES = (
-    # code, English, Chinese, public, needs approval, badge colour
-    ("delegate", "Delegate", "代表", True, False, "#1d4ed8"),
-    ("media", "Media", "媒体", True, True, "#b45309"),
+    # code, English, Chinese, public, needs approval, badge colour (each of a different
+    # lightness, so a mono printer's greys still tell them apart)
+    ("delegate", "Delegate", "代表", True, False, "#2563eb"),
+    ("media", "Media", "媒体", True, True, "#fde047"),
     (
         "resident",
         "Resident or international friend living in China",
         "市民及在华国际友人",
         True,
         False,
-        "#047857",
+        "#4ade80",
     ),
-    ("speaker", "Speaker", "嘉宾", False, False, "#b3261e"),
-    ("guest", "Guest", "特邀来宾", False, False, "#7c3aed"),
-    ("staff", "Staff", "工作人员", False, False, "#374151"),
+    ("speaker", "Speaker", "嘉宾", False, False, "#991b1b"),
+    ("guest", "Guest", "特邀来宾", False, False, "#c084fc"),
+    ("staff", "Staff", "工作人员", False, False, "#1f1f1f"),
 )
 
 

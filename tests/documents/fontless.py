@@ -1,7 +1,7 @@
 """A machine without the CJK font, made real for a child process.
 
-fontconfig reads FONTCONFIG_FILE; a fonts.conf naming only the DejaVu folder is what a
-server without fonts-noto-cjk sees. Nothing of ours is replaced: the child process runs
+fontconfig reads FONTCONFIG_FILE; a fonts.conf naming only some font folders is what a
+server without the other font packages sees. Nothing of ours is replaced: the child process runs
 the real code against the real (smaller) set of fonts.
 """
 
@@ -17,16 +17,17 @@ from forum import ROOT
 FONTS_CONF = """<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
 <fontconfig>
-  <dir>{fonts}</dir>
+  {dirs}
   <cachedir>{cache}</cachedir>
 </fontconfig>
 """
 
 
-def environment_with_fonts_of(folder: Path, scratch: Path) -> dict[str, str]:
-    """This process's environment, with fontconfig limited to the fonts in `folder`."""
+def environment_with_fonts_of(folders: list[Path], scratch: Path) -> dict[str, str]:
+    """This process's environment, with fontconfig limited to the fonts in `folders`."""
     conf = scratch / "fonts.conf"
-    conf.write_text(FONTS_CONF.format(fonts=folder, cache=scratch / "cache"))
+    dirs = "\n  ".join(f"<dir>{folder}</dir>" for folder in folders)
+    conf.write_text(FONTS_CONF.format(dirs=dirs, cache=scratch / "cache"))
     return {**os.environ, "FONTCONFIG_FILE": str(conf)}
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
+import unicodedata
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 # Bidi controls that pdftotext puts around right-to-left runs.
@@ -114,3 +117,84 @@ def qr_codes(pdf: Path, folder: Path, page: int = 1, dpi: int = 200) -> list[str
     )
     assert result.returncode in (0, 4), result.stderr
     return [line for line in result.stdout.splitlines() if line]
+
+
+@dataclass(frozen=True)
+class PrintedRun:
+    """A run of text as the PDF draws it: the characters, its font and size (pt)."""
+
+    text: str
+    font: str
+    size_pt: float
+    x: float
+    y: float
+
+
+def printed_runs(pdf: Path, page: int = 1) -> list[PrintedRun]:
+    """Every run of text on a page with the font that draws it (pypdf's text visitor)."""
+    from pypdf import PdfReader
+
+    runs: list[PrintedRun] = []
+
+    def visit(text: str, _cm: list, tm: list, font: dict | None, size: float) -> None:
+        if text.strip() and font is not None:
+            # WeasyPrint writes sizes in CSS pixels under a 0.75 scale: 1 px is 0.75 pt.
+            runs.append(PrintedRun(text, str(font["/BaseFont"]), size * 0.75, tm[4], tm[5]))
+
+    PdfReader(pdf).pages[page - 1].extract_text(visitor_text=visit)
+    return runs
+
+
+def glyphless_characters(pdf: Path) -> list[tuple[str, str]]:
+    """(character, font) for each printed character the font it is drawn in has no glyph for.
+
+    Each embedded (subset) font program is read back with fontTools; its name table says
+    which installed font it was cut from, and that font's character map must have every
+    character drawn with it. (The subset's own map leaves out characters that are only
+    reached through shaping, such as Arabic joining forms.) Tofu, or a character drawn in
+    a font without it, shows up here.
+    """
+    from pypdf import PdfReader
+
+    missing: list[tuple[str, str]] = []
+    for page in PdfReader(pdf).pages:
+
+        def visit(text: str, _cm: list, _tm: list, font: dict | None, _size: float) -> None:
+            if not text.strip() or font is None:
+                return
+            covered = _source_characters(font)
+            for character in text:
+                kind = unicodedata.category(character)
+                if character.isspace() or kind == "Cf":  # joiners, bidi marks: no glyph
+                    continue
+                # A control character is a glyph the PDF cannot map back to text: tofu.
+                if kind[0] == "C" or ord(character) not in covered:
+                    missing.append((character, str(font["/BaseFont"])))
+
+        page.extract_text(visitor_text=visit)
+    return missing
+
+
+def _source_characters(font: dict) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+    for key in ("/FontFile2", "/FontFile3", "/FontFile"):
+        if key in descriptor:
+            program = TTFont(io.BytesIO(descriptor[key].get_object().get_data()))
+            names = program["name"]
+            family = names.getDebugName(16) or names.getDebugName(1)
+            style = names.getDebugName(17) or names.getDebugName(2)
+            return _installed_characters(family, style)
+    return frozenset()  # not embedded: nothing is drawn from the file
+
+
+@cache
+def _installed_characters(family: str, style: str) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    found = _run("fc-match", "--format=%{family}\n%{file}\n%{index}", f"{family}:style={style}")
+    families, file, index = found.splitlines()
+    assert family in families.split(","), (family, families)
+    program = TTFont(file, fontNumber=int(index), lazy=True)
+    return frozenset(program.getBestCmap())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
@@ -280,3 +281,70 @@ def test_agenda_page_links_to_the_programme_in_its_language(client: FlaskClient,
     assert f'href="/{lang}/programme.pdf"' in html
     archive = client.get(f"/{lang}/editions/2022/agenda").get_data(as_text=True)
     assert f'href="/{lang}/editions/2022/programme.pdf"' in archive
+
+
+# ------------------------------------------------------------------ typesetting points
+
+
+def test_english_programme_sets_chinese_names_in_the_cjk_font(
+    app_context: Flask, booklets: dict[str, Booklet]
+) -> None:
+    """奥利弗·贝内特's middle dot is the CJK font's full-width one, as in the Chinese booklet."""
+    edition = current_edition()
+    dotted = [s.name_zh for s in _speakers_on_programme(edition) if s.name_zh and "·" in s.name_zh]
+    assert dotted, "the demo programme has a speaker whose Chinese name has a middle dot"
+    path = booklets["en"].path
+
+    runs = [
+        run
+        for page in range(1, reading.page_count(path) + 1)
+        for run in reading.printed_runs(path, page)
+        if "·" in run.text and any(part in run.text for name in dotted for part in name.split("·"))
+    ]
+
+    assert runs
+    assert all("CJK" in run.font for run in runs), runs
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_programme_never_ends_a_page_with_a_heading(
+    app_context: Flask, booklets: dict[str, Booklet], lang: str
+) -> None:
+    path = booklets[lang].path
+    titles = {
+        reading.squeezed(session.title.in_language(lang))
+        for session in _published_sessions(current_edition())
+    }
+
+    for page in range(2, reading.page_count(path) + 1):
+        lines = [line for line in reading.text(path, page).splitlines() if line.strip()]
+        body = [line for line in lines if "/" not in line]  # the footer: "3 / 9"
+        last = reading.squeezed(body[-1]) if body else ""
+        assert not any(title.endswith(last) for title in titles), (page, body[-1])
+        assert not re.search(r"\d+ parallel sessions?|\d+场平行会议", body[-1]), (page, body[-1])
+
+
+def test_programme_groups_speakers_by_role(
+    app_context: Flask, booklets: dict[str, Booklet]
+) -> None:
+    edition = current_edition()
+    talks = db.session.scalars(
+        select(Talk).join(Session).where(Session.edition_id == edition.id, Session.is_published)
+    ).all()
+    grouped = [
+        talk
+        for talk in talks
+        if sum(1 for p in talk.participants if p.role == "panelist" and p.speaker.is_published) > 1
+    ]
+    assert grouped, "the demo programme has a talk with several panellists"
+    text = reading.squeezed(reading.text(booklets["en"].path))
+
+    for talk in grouped:
+        names = [
+            latin_name(p.speaker)
+            for p in talk.participants
+            if p.role == "panelist" and p.speaker.is_published
+        ]
+        assert reading.squeezed("Panellists: " + ", ".join(names)) in text
+        assert reading.squeezed(f"Panellist: {names[0]}; Panellist: {names[1]}") not in text
+    assert "与谈嘉宾：" in reading.text(booklets["zh"].path)

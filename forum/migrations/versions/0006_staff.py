@@ -1,7 +1,7 @@
 """Staff accounts, audit log and version columns for the programme editor
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-11-28 21:38:54.662308
 
 """
@@ -14,7 +14,7 @@ import forum.i18n
 
 # revision identifiers, used by Alembic.
 revision = '0006'
-down_revision = '0004'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
