@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 from forum.accounts.models import Role, User
 from forum.accounts.services import authenticate, user_by_email
 from forum.audit import AuditEvent
-from forum.extensions import db
+from forum.extensions import cache, db
 
 from .conftest import PASSWORD, LoginAs, log_in, new_client, staff_email
 
@@ -183,3 +183,27 @@ def test_first_admin_is_created_once_on_an_empty_database(app: Flask, changes_da
     password = first.output.split("password  ")[1].split()[0]
     assert authenticate("admin@example.org", password).role == Role.ADMIN
     assert second.output == ""
+
+
+def test_a_public_page_cached_while_staff_browse_holds_nothing_of_the_account(
+    app: Flask, login_as: LoginAs
+) -> None:
+    organizer = login_as("organizer")
+    app.config["PAGE_CACHE_ENABLED"] = True
+    try:
+        with app.app_context():
+            cache.clear()
+        seen_by_staff = organizer.get("/en/agenda")
+        seen_by_visitor = new_client(app).get("/en/agenda")
+    finally:
+        app.config["PAGE_CACHE_ENABLED"] = False
+        with app.app_context():
+            cache.clear()
+
+    assert seen_by_visitor.get_data() == seen_by_staff.get_data()
+    page = seen_by_visitor.get_data(as_text=True)
+    assert "organizer@staff.example.org" not in page and "Log out" not in page
+    # Only the visitor's own language cookie, never a session: nothing of the staff member.
+    assert not any(
+        cookie.startswith("session=") for cookie in seen_by_visitor.headers.getlist("Set-Cookie")
+    )

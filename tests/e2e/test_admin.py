@@ -93,3 +93,30 @@ def test_an_organizer_renames_a_sub_forum_and_the_public_agenda_shows_it(
     finally:
         visitor.close()
         organizer.close()
+
+
+@pytest.mark.e2e
+def test_the_staff_pages_fit_a_tablet_in_chinese(browser: Browser, staff_site: str) -> None:
+    context = browser.new_context(base_url=staff_site, viewport={"width": 768, "height": 1024})
+    try:
+        page = context.new_page()
+        page.goto("/zh/admin/login")
+        page.fill("#email", EMAIL)
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        expect(page.locator("h1")).to_have_text("Li Na，您好")
+
+        page.click("nav >> text=议程")
+        assert_no_horizontal_scroll(page)
+        page.locator("td a").first.click()
+        expect(page.locator("legend").first).to_have_text("标题")
+        assert_no_horizontal_scroll(page)
+        for path in ("/zh/admin/speakers", "/zh/admin/conflicts", "/zh/admin/editions"):
+            page.goto(path)
+            assert_no_horizontal_scroll(page)
+        page.goto("/zh/admin/speakers")
+        page.locator("td a").first.click()
+        expect(page.locator("#photo_upload")).to_be_visible()
+        assert_no_horizontal_scroll(page)
+    finally:
+        context.close()
