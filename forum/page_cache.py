@@ -107,9 +107,10 @@ def _forget_bump(session: Session) -> None:
     session.info.pop("content_revision_bumped", None)
 
 
-# How long a browser, calendar client or proxy may use a copy before asking again. A
-# calendar polls its feed all day; an ETag makes most of those polls a bodiless 304.
-PAGE_MAX_AGE = 60
+# How long a browser, calendar client or proxy may use a copy before asking again. Pages
+# ask every time (an organizer's change shows on the visitor's next load), which costs a
+# bodiless 304 while nothing changed; a calendar polls its feed all day, so it may wait.
+PAGE_MAX_AGE = 0
 FEED_MAX_AGE = 300
 # Headers that belong to the rendered page and are stored with it; the rest are added on
 # every request (security headers, the language cookie).
@@ -186,5 +187,7 @@ def _conditional_response(page: StoredPage, max_age: int) -> Response:
     response = Response(page.body, mimetype=page.mimetype, headers=page.headers)
     response.set_etag(page.etag)
     response.last_modified = page.last_modified
-    response.headers["Cache-Control"] = f"public, max-age={max_age}, must-revalidate"
+    response.headers["Cache-Control"] = (
+        f"public, max-age={max_age}, must-revalidate" if max_age else "public, no-cache"
+    )
     return response.make_conditional(request)
