@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from factories import at, make_edition, make_session
 from flask import Flask
 from flask.testing import FlaskClient
 
+from forum.editions.services import current_edition
 from forum.extensions import db
 from forum.i18n import speaking, time_zone_label, utc_offset
 
@@ -48,3 +49,34 @@ def test_an_edition_elsewhere_shows_its_own_zone_on_the_agenda(
     assert "09:00" in english  # 08:00 UTC is 09:00 in Berlin in December
     assert "Beijing time" not in english
     assert "所有时间均为德国（柏林）时间（UTC+1）。" in chinese
+
+
+def _registration_pages_in_berlin(app: Flask, client: FlaskClient, opens_in: timedelta) -> str:
+    edition = current_edition()
+    edition.timezone = "Europe/Berlin"
+    now = datetime.now(UTC)
+    edition.registration_opens_at = now + opens_in
+    edition.registration_closes_at = now + timedelta(days=30)
+    db.session.commit()
+    with app.app_context():
+        return client.get("/en/register").get_data(as_text=True)
+
+
+def test_registration_window_names_the_editions_zone(
+    changes_data: Flask, client: FlaskClient
+) -> None:
+    page = _registration_pages_in_berlin(changes_data, client, opens_in=timedelta(days=2))
+
+    assert "Registration opens on" in page
+    assert "Germany (Berlin) Time." in page
+    assert "Beijing time" not in page
+
+
+def test_registration_form_names_the_editions_zone_on_its_deadline_and_slots(
+    changes_data: Flask, client: FlaskClient
+) -> None:
+    page = _registration_pages_in_berlin(changes_data, client, opens_in=-timedelta(days=1))
+
+    assert "Registration is open until" in page
+    assert page.count("Germany (Berlin) Time") >= 2
+    assert "Beijing time" not in page
