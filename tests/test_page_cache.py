@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event
+from recording import recorded_statements
 from werkzeug.test import TestResponse
 
 from forum.agenda.models import Session
@@ -16,23 +14,6 @@ from forum.editions.models import Edition
 from forum.extensions import cache, db
 from forum.i18n import Translated
 from forum.speakers.models import Speaker
-
-
-@contextmanager
-def recorded_statements(app: Flask) -> Iterator[list[str]]:
-    """The SQL statements run on the app's engine while the block runs."""
-    with app.app_context():
-        engine = db.engine
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def get_page(app: Flask, client: FlaskClient, path: str) -> TestResponse:

@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from icalendar import Calendar
-from sqlalchemy import event
+from recording import recorded_statements
 
 from forum.agenda.models import Session
 from forum.editions.models import Edition
@@ -39,19 +39,8 @@ def _opening(year: int = 2024) -> Session:
 
 def _get(app: Flask, client: FlaskClient, path: str, **headers: str):
     """A request in its own app context, as in production; with the SQL it ran."""
-    with app.app_context():
-        engine = db.engine
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        with app.app_context():
-            response = client.get(path, headers=headers)
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+    with recorded_statements(app) as statements, app.app_context():
+        response = client.get(path, headers=headers)
     return response, statements
 
 
