@@ -77,7 +77,9 @@ database: install
 # The mail worker runs beside the web server and stops with it.
 serve:
 	@echo "Serving on http://$(HOST):$(PORT)/ (e-mails go to instance/outbox/ unless MAIL_SERVER is set)"
-	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(FLASK) forum worker & worker=$$!; \
+	@# Links in pages and e-mails come from SITE_URL, so it names the port served here.
+	export SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}; \
+	$(FLASK) forum worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
