@@ -6,6 +6,7 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -28,6 +29,9 @@ from forum.admin.fields import (
     no_control_characters,
 )
 from forum.agenda.labels import ROLE_LABELS, SESSION_KIND_LABELS, TALK_KIND_LABELS
+from forum.registration.forms import DetailsForm, email_field, registration_data
+from forum.registration.models import Category
+from forum.registration.services import RegistrationData
 
 
 def _text(label: Any, max_length: int, required: bool = False) -> StringField:
@@ -182,3 +186,34 @@ class SpeakerForm(VersionedForm):
         values["country"] = values.get("country") or None
         values["name_zh"] = values.get("name_zh") or None
         return values
+
+
+# ---------------------------------------------------------------------- registrations
+
+
+class StaffRegistrationForm(DetailsForm):
+    """An organizer's registration form: the attendee's details, any category, no consent
+    box (the organizer registers them on their behalf) and no rate limit."""
+
+    email = email_field()
+    category = SelectField(_l("Category"), validators=[DataRequired()], validate_choice=True)
+
+    def fill_staff_choices(self, lang: str, categories: list[Category]) -> None:
+        self.fill_choices(lang)
+        self.category.choices = [
+            (category.code, category.name.in_language(lang)) for category in categories
+        ]
+
+    def to_data(self) -> RegistrationData:
+        return registration_data(
+            self, email=self.email.data, category=self.category.data, consent=True
+        )
+
+
+class MoveForm(FlaskForm):
+    session = SelectField(_l("Move to"), coerce=int, validate_choice=True)
+    override_capacity = BooleanField(_l("Seat them even if the session is full"))
+
+
+class ActionForm(FlaskForm):
+    """A button with CSRF protection."""
