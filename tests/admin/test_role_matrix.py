@@ -79,6 +79,8 @@ MATRIX: dict[str, str | frozenset[str]] = {
     "registrations.erase": PROGRAMME,
     "registrations.move": PROGRAMME,
     "registrations.badge": PROGRAMME,
+    "registrations.export_csv": PROGRAMME,
+    "registrations.export_xlsx": PROGRAMME,
 }
 
 # Pages that answer anyone, but not with 200 for a made-up link.
