@@ -8,9 +8,10 @@ so the log keeps nothing personal once a registration is erased.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import delete, or_, select, update
 
 from forum import audit
@@ -261,3 +262,45 @@ def _forget_mail(email: str, reference: str) -> None:
 
 def is_erased(registration: Registration) -> bool:
     return registration.email == erased_email(registration)
+
+
+# Personal data of an edition is kept this long after its last day, then erased.
+DEFAULT_RETENTION_DAYS = 365
+
+
+class StillRetained(RegistrationError):
+    """The edition is current, or its retention period has not ended yet."""
+
+    def __init__(self, edition: Edition, until: date) -> None:
+        super().__init__(f"{edition.year} until {until.isoformat()}")
+        self.until = until
+
+
+def retention_ends_on(edition: Edition) -> date:
+    days = current_app.config.get("PERSONAL_DATA_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)
+    return edition.ends_on + timedelta(days=days)
+
+
+def registrations_to_erase(edition: Edition) -> list[Registration]:
+    """The edition's registrations whose personal data is still there."""
+    rows = db.session.scalars(
+        select(Registration).where(Registration.edition_id == edition.id).order_by(Registration.id)
+    )
+    return [registration for registration in rows if not is_erased(registration)]
+
+
+def erase_edition_data(edition: Edition, actor: Actor, today: date | None = None) -> int:
+    """Erase every registration of a past edition whose retention period is over.
+
+    Raises StillRetained for the current edition or one still within its period.
+    Returns how many registrations were erased.
+    """
+    today = today or datetime.now(UTC).date()
+    until = retention_ends_on(edition)
+    if edition.is_current or today < until:
+        raise StillRetained(edition, until)
+    erased = 0
+    for registration in registrations_to_erase(edition):
+        erase_personal_data(registration, actor)
+        erased += 1
+    return erased
