@@ -36,6 +36,7 @@ from forum.registration.listing import (
 from forum.registration.models import Registration, SeatStatus
 from forum.registration.seats import InvalidChoice, choice_slots, waitlist_position
 from forum.registration.services import AlreadyRegistered, NotAllowed
+from forum.speakers.models import Speaker
 
 bp = staff_blueprint("registrations", __name__, url_prefix="/<lang:lang>/admin/registrations")
 
@@ -183,6 +184,9 @@ def new() -> Response | str:
     form = _form_for(None)
     if request.method == "GET":
         form.preferred_language.data = current_language()
+        speaker_id = request.args.get("speaker", type=int)
+        if speaker_id is not None:
+            _fill_from_speaker(form, db.get_or_404(Speaker, speaker_id))
     if form.validate_on_submit():
         try:
             registered = staff.register_by_organizer(edition, form.to_data(), current_actor())
@@ -199,6 +203,20 @@ def new() -> Response | str:
     return render_template(
         "admin/registration_form.html", form=form, registration=None, edition=edition
     )
+
+
+def _fill_from_speaker(form: StaffRegistrationForm, speaker: Speaker) -> None:
+    """A speaker's record typed in for the organizer: only the e-mail is left to add."""
+    lang = "zh" if speaker.name_zh or speaker.country == "CN" else "en"
+    form.given_name.data = speaker.given_name
+    form.family_name.data = speaker.family_name
+    form.name_zh.data = speaker.name_zh
+    form.is_family_name_first.data = speaker.is_family_name_first
+    form.organization.data = speaker.affiliation.in_language(lang) if speaker.affiliation else ""
+    form.position.data = speaker.position.in_language(lang) if speaker.position else ""
+    form.country.data = speaker.country or ""
+    form.preferred_language.data = lang
+    form.category.data = "speaker"
 
 
 @bp.route("/<int:registration_id>/edit", methods=["GET", "POST"])

@@ -455,3 +455,17 @@ def test_erasure_leaves_nothing_personal_anywhere(organizer, edition: Edition) -
     assert erase.changes == {}
     page = organizer.get(f"{BASE}/{registration.id}").get_data(as_text=True)
     assert "personal data erased" in page
+
+
+def test_a_speaker_is_registered_from_their_record(organizer, edition: Edition) -> None:
+    from forum.speakers.models import Speaker
+
+    speaker = db.session.scalars(
+        select(Speaker).where(Speaker.name_zh.is_not(None), Speaker.affiliation.is_not(None))
+    ).first()
+    assert speaker is not None
+    page = organizer.get(f"{BASE}/new?speaker={speaker.id}").get_data(as_text=True)
+    assert f'value="{speaker.family_name}"' in page
+    assert f'value="{speaker.name_zh}"' in page
+    assert '<option selected value="speaker">' in page
+    assert organizer.get(f"{BASE}/new?speaker=999999").status_code == 404
