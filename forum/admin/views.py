@@ -40,7 +40,17 @@ def audit_log() -> str:
     )
 
 
-AUDITED_OBJECT_TYPES = ("edition", "room", "session", "talk", "speaker", "user")
+AUDITED_OBJECT_TYPES = (
+    "edition",
+    "room",
+    "session",
+    "talk",
+    "speaker",
+    "user",
+    "registration",
+    "outbox_message",
+    "category",
+)
 
 
 @bp.route("/users", methods=["GET", "POST"])

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from forum import audit
 from forum.agenda.models import Session
@@ -20,7 +20,7 @@ from forum.audit import Actor, AuditEvent
 from forum.documents.badges import BadgeRender
 from forum.editions.models import Edition
 from forum.extensions import db
-from forum.mail import OutboxMessage
+from forum.mail import OutboxMessage, OutboxStatus, retry_message
 from forum.registration import notifications, services
 from forum.registration.models import (
     Category,
@@ -304,3 +304,44 @@ def erase_edition_data(edition: Edition, actor: Actor, today: date | None = None
         erase_personal_data(registration, actor)
         erased += 1
     return erased
+
+
+# ------------------------------------------------------------------------ the outbox
+
+
+def outbox_problems(limit: int = 200) -> list[OutboxMessage]:
+    """Failed messages, and pending ones that already failed once (retrying), oldest first."""
+    return list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(
+                or_(
+                    OutboxMessage.status == OutboxStatus.FAILED.value,
+                    (OutboxMessage.status == OutboxStatus.PENDING.value)
+                    & (OutboxMessage.last_error != ""),
+                )
+            )
+            .order_by(OutboxMessage.created_at, OutboxMessage.id)
+            .limit(limit)
+        )
+    )
+
+
+def pending_count() -> int:
+    return db.session.scalar(
+        select(func.count()).where(OutboxMessage.status == OutboxStatus.PENDING.value)
+    )
+
+
+def retry_outbox_message(message: OutboxMessage, actor: Actor) -> None:
+    """Send a failed or waiting message again now; the audit names the topic, not the body."""
+    before = message.status
+    retry_message(message)
+    db.session.flush()
+    audit.record(
+        actor,
+        "outbox_message.retry",
+        message,
+        {"status": [before, message.status]},
+        label=message.topic,
+    )

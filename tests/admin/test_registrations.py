@@ -469,3 +469,25 @@ def test_a_speaker_is_registered_from_their_record(organizer, edition: Edition) 
     assert f'value="{speaker.name_zh}"' in page
     assert '<option selected value="speaker">' in page
     assert organizer.get(f"{BASE}/new?speaker=999999").status_code == 404
+
+
+def test_the_outbox_page_lists_failures_and_retries_them(organizer, edition: Edition) -> None:
+    _make(edition, "bounce@example.org")
+    _make(edition, "fine@example.org")
+    message = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.recipient == "bounce@example.org")
+    ).one()
+    message.status = OutboxStatus.FAILED.value
+    message.attempts = 6
+    message.last_error = "SMTPRecipientsRefused: 550 no such user"
+    db.session.commit()
+    page = organizer.get("/en/admin/outbox/").get_data(as_text=True)
+    assert "bounce@example.org" in page and "550 no such user" in page
+    assert "fine@example.org" not in page
+    assert organizer.post(f"/en/admin/outbox/{message.id}/retry").status_code == 302
+    db.session.expire_all()
+    assert message.status == OutboxStatus.PENDING.value and message.attempts == 0
+    (retry,) = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "outbox_message.retry")
+    ).all()
+    assert retry.object_id == message.id and retry.changes == {"status": ["failed", "pending"]}

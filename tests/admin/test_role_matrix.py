@@ -15,6 +15,7 @@ from forum.agenda.models import Room, Session, Talk
 from forum.audit import COMMAND_LINE
 from forum.editions.services import current_edition
 from forum.extensions import db
+from forum.mail import OutboxMessage
 from forum.registration.models import Registration
 from forum.registration.services import RegistrationData
 from forum.registration.staff import register_by_organizer
@@ -81,6 +82,8 @@ MATRIX: dict[str, str | frozenset[str]] = {
     "registrations.badge": PROGRAMME,
     "registrations.export_csv": PROGRAMME,
     "registrations.export_xlsx": PROGRAMME,
+    "outbox.index": PROGRAMME,
+    "outbox.retry": PROGRAMME,
 }
 
 # Pages that answer anyone, but not with 200 for a made-up link.
@@ -112,6 +115,7 @@ def sample_values() -> dict[str, int | str]:
         "user_id": db.session.scalars(db.select(User.id).order_by(User.id)).first(),
         "token": "not-a-real-invitation",
         "registration_id": _a_registration_id(edition),
+        "message_id": db.session.scalars(db.select(OutboxMessage.id)).first() or 1,
     }
 
 
