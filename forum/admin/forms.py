@@ -18,7 +18,14 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from forum.admin.fields import (
     TranslatedField,
@@ -217,3 +224,37 @@ class MoveForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button with CSRF protection."""
+
+
+class CategoryForm(FlaskForm):
+    code = StringField(
+        _l("Code (letters, digits and dashes; not shown to attendees)"),
+        filters=[clean_text],
+        validators=[
+            DataRequired(_l("Please fill this in.")),
+            Length(max=40),
+            Regexp(r"^[a-z0-9-]+$", message=_l("Use lower-case letters, digits and dashes.")),
+        ],
+    )
+    name = TranslatedField(_l("Name"), required=True, max_length=200)
+    badge_label = TranslatedField(_l("Short label on the badge"), max_length=20)
+    colour = StringField(
+        _l("Badge colour"),
+        validators=[
+            DataRequired(_l("Please fill this in.")),
+            Regexp(r"^#[0-9a-fA-F]{6}$", message=_l("A colour as #rrggbb, e.g. #2563eb.")),
+        ],
+    )
+    is_public = BooleanField(_l("Offered on the public registration form"))
+    needs_approval = BooleanField(_l("Registrations need the organizers' approval"))
+    position = IntegerField(_l("Position in lists"), default=0, validators=[Optional()])
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "name": self.name.data,
+            "badge_label": self.badge_label.data,
+            "colour": self.colour.data.lower(),
+            "is_public": bool(self.is_public.data),
+            "needs_approval": bool(self.needs_approval.data),
+            "position": self.position.data or 0,
+        }

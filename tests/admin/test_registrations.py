@@ -491,3 +491,36 @@ def test_the_outbox_page_lists_failures_and_retries_them(organizer, edition: Edi
         select(AuditEvent).where(AuditEvent.action == "outbox_message.retry")
     ).all()
     assert retry.object_id == message.id and retry.changes == {"status": ["failed", "pending"]}
+
+
+def test_categories_are_created_and_edited_with_audit(organizer, edition: Edition) -> None:
+    from forum.registration.models import Category
+
+    form = {
+        "code": "volunteer",
+        "name-en": "Volunteer",
+        "name-zh": "志愿者",
+        "badge_label-en": "VOLUNTEER",
+        "badge_label-zh": "志愿者",
+        "colour": "#0EA5E9",
+        "position": "7",
+    }
+    assert organizer.post("/en/admin/categories/new", data=form).status_code == 302
+    category = db.session.scalars(select(Category).where(Category.code == "volunteer")).one()
+    assert category.name.in_language("zh") == "志愿者" and category.colour == "#0ea5e9"
+    assert not category.is_public and not category.needs_approval
+    again = organizer.post("/en/admin/categories/new", data=form)
+    assert "Another category has this code." in again.get_data(as_text=True)
+    bad = organizer.post("/en/admin/categories/new", data={**form, "code": "x", "colour": "blue"})
+    assert "A colour as #rrggbb" in bad.get_data(as_text=True)
+
+    edited = {**form, "is_public": "y", "needs_approval": "y"}
+    assert organizer.post(f"/en/admin/categories/{category.id}", data=edited).status_code == 302
+    db.session.expire_all()
+    assert category.is_public and category.needs_approval
+    actions = db.session.scalars(
+        select(AuditEvent.action)
+        .where(AuditEvent.object_type == "category", AuditEvent.object_id == category.id)
+        .order_by(AuditEvent.id)
+    ).all()
+    assert actions == ["category.create", "category.update"]

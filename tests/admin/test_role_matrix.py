@@ -16,7 +16,7 @@ from forum.audit import COMMAND_LINE
 from forum.editions.services import current_edition
 from forum.extensions import db
 from forum.mail import OutboxMessage
-from forum.registration.models import Registration
+from forum.registration.models import Category, Registration
 from forum.registration.services import RegistrationData
 from forum.registration.staff import register_by_organizer
 from forum.speakers.models import Speaker
@@ -84,6 +84,9 @@ MATRIX: dict[str, str | frozenset[str]] = {
     "registrations.export_xlsx": PROGRAMME,
     "outbox.index": PROGRAMME,
     "outbox.retry": PROGRAMME,
+    "categories.index": PROGRAMME,
+    "categories.new": PROGRAMME,
+    "categories.edit": PROGRAMME,
 }
 
 # Pages that answer anyone, but not with 200 for a made-up link.
@@ -115,6 +118,7 @@ def sample_values() -> dict[str, int | str]:
         "user_id": db.session.scalars(db.select(User.id).order_by(User.id)).first(),
         "token": "not-a-real-invitation",
         "registration_id": _a_registration_id(edition),
+        "category_id": db.session.scalars(db.select(Category.id)).first(),
         "message_id": db.session.scalars(db.select(OutboxMessage.id)).first() or 1,
     }
 
