@@ -7,7 +7,7 @@ from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -258,3 +258,10 @@ class CategoryForm(FlaskForm):
             "needs_approval": bool(self.needs_approval.data),
             "position": self.position.data or 0,
         }
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("CSV or XLSX file of guests"),
+        validators=[FileRequired(_l("Please choose a file."))],
+    )

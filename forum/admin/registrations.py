@@ -6,16 +6,21 @@ acting user (which writes the audit entry), and commits once.
 
 from __future__ import annotations
 
+import json
+import re
+import secrets
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
 from forum.accounts.access import PROGRAMME, current_actor, role_required, staff_blueprint
-from forum.admin.forms import ActionForm, MoveForm, StaffRegistrationForm
+from forum.admin.forms import ActionForm, ImportForm, MoveForm, StaffRegistrationForm
 from forum.agenda.models import Session
 from forum.audit import history_of
 from forum.documents.badges import BadgeLayout, badge_pdf
@@ -24,7 +29,7 @@ from forum.editions.services import all_editions, current_edition
 from forum.extensions import db
 from forum.i18n import current_language
 from forum.mail import OutboxMessage, OutboxStatus
-from forum.registration import exports, staff
+from forum.registration import exports, imports, staff
 from forum.registration.listing import (
     STATUSES,
     RegistrationFilters,
@@ -36,6 +41,7 @@ from forum.registration.listing import (
 from forum.registration.models import Registration, SeatStatus
 from forum.registration.seats import InvalidChoice, choice_slots, waitlist_position
 from forum.registration.services import AlreadyRegistered, NotAllowed
+from forum.security import accepts_uploads
 from forum.speakers.models import Speaker
 
 bp = staff_blueprint("registrations", __name__, url_prefix="/<lang:lang>/admin/registrations")
@@ -115,6 +121,85 @@ def _emails_of(registration: Registration) -> list[OutboxMessage]:
             .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
         )
     )
+
+
+# ---------------------------------------------------------------------------- import
+
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,60}$")
+
+
+def _import_folder() -> Path:
+    folder = Path(current_app.instance_path) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _stored_import(token: str) -> dict[str, Any]:
+    """The rows of a previewed file, kept on the server until the organizer confirms."""
+    if not _TOKEN.match(token):
+        abort(404)
+    path = _import_folder() / f"{token}.json"
+    if not path.exists():
+        abort(404)
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@role_required(*PROGRAMME)
+@accepts_uploads(IMPORT_MAX_BYTES)
+def import_guests() -> str:
+    """Upload a CSV or XLSX of guests and see the preview; nothing is written yet."""
+    edition = _edition()
+    form = ImportForm()
+    if not form.validate_on_submit():
+        return render_template("admin/import.html", form=form, edition=edition, preview=None)
+    upload = form.file.data
+    try:
+        rows = imports.read_table(upload.read(), upload.filename or "")
+    except imports.ImportFileError as error:
+        form.file.errors.append(str(error.message))
+        return render_template("admin/import.html", form=form, edition=edition, preview=None)
+    preview = imports.preview_import(edition, rows)
+    token = secrets.token_urlsafe(24)
+    stored = {"edition_id": edition.id, "rows": rows}
+    (_import_folder() / f"{token}.json").write_text(json.dumps(stored), encoding="utf-8")
+    return render_template(
+        "admin/import.html",
+        form=form,
+        edition=edition,
+        preview=preview,
+        token=token,
+        action_form=ActionForm(),
+        fields=imports.FIELDS,
+    )
+
+
+@bp.route("/import/<token>/confirm", methods=["POST"])
+@role_required(*PROGRAMME)
+def confirm_import(token: str) -> Response:
+    stored = _stored_import(token)
+    edition = db.get_or_404(Edition, stored["edition_id"])
+    if not ActionForm().validate_on_submit():
+        flash(_("The form expired. Please try again."), "error")
+        return redirect(url_for(".import_guests", edition=edition.id))
+    try:
+        count = imports.import_guests(edition, stored["rows"], current_actor())
+    except (imports.NothingToImport, AlreadyRegistered, InvalidChoice):
+        db.session.rollback()
+        flash(_("Nothing was imported: some rows are rejected. Please fix the file."), "error")
+        return redirect(url_for(".import_guests", edition=edition.id))
+    db.session.commit()
+    (_import_folder() / f"{token}.json").unlink(missing_ok=True)
+    flash(
+        ngettext(
+            "%(num)d guest registered and invited.",
+            "%(num)d guests registered and invited.",
+            count,
+        ),
+        "success",
+    )
+    return redirect(url_for(".index", edition=edition.id, sort="newest"))
 
 
 def _download(data: bytes, mimetype: str, filename: str) -> Response:

@@ -9,7 +9,13 @@ from openpyxl import load_workbook
 
 from forum.editions.models import Edition
 
-from .test_registrations import BASE, _make, edition, organizer  # noqa: F401
+from . import test_registrations as shared
+
+BASE = shared.BASE
+_make = shared._make
+# The fixtures of the registration tests, shared here.
+edition = shared.edition
+organizer = shared.organizer
 
 
 def _csv_rows(data: bytes) -> list[list[str]]:
@@ -18,8 +24,8 @@ def _csv_rows(data: bytes) -> list[list[str]]:
 
 
 def test_csv_has_a_bom_chinese_intact_and_the_filter_applied(
-    organizer,  # noqa: F811
-    edition: Edition,  # noqa: F811
+    organizer,
+    edition: Edition,
 ) -> None:
     _make(edition, "wei@example.cn", family_name="Zhang", name_zh="张伟", phone="+8613800138000")
     _make(edition, "guest@example.org", category_code="guest")
@@ -36,8 +42,8 @@ def test_csv_has_a_bom_chinese_intact_and_the_filter_applied(
 
 
 def test_every_column_by_default_and_formulas_neutralized(
-    organizer,  # noqa: F811
-    edition: Edition,  # noqa: F811
+    organizer,
+    edition: Edition,
 ) -> None:
     registration = _make(edition, "f@example.org", organization='=HYPERLINK("http://x")')
     rows = _csv_rows(organizer.get(BASE + "/export.csv").data)
@@ -47,7 +53,7 @@ def test_every_column_by_default_and_formulas_neutralized(
     assert row[header.index("organization")] == '\'=HYPERLINK("http://x")'
 
 
-def test_xlsx_opens_with_text_cells(organizer, edition: Edition) -> None:  # noqa: F811
+def test_xlsx_opens_with_text_cells(organizer, edition: Edition) -> None:
     _make(edition, "wei@example.cn", name_zh="张伟", phone="+8613800138000")
     response = organizer.get(
         BASE + "/export.xlsx", query_string={"columns": ["name_zh", "phone", "category"]}

@@ -82,6 +82,8 @@ MATRIX: dict[str, str | frozenset[str]] = {
     "registrations.badge": PROGRAMME,
     "registrations.export_csv": PROGRAMME,
     "registrations.export_xlsx": PROGRAMME,
+    "registrations.import_guests": PROGRAMME,
+    "registrations.confirm_import": PROGRAMME,
     "outbox.index": PROGRAMME,
     "outbox.retry": PROGRAMME,
     "categories.index": PROGRAMME,
