@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -135,6 +136,17 @@ def _import_folder() -> Path:
     return folder
 
 
+# A preview not confirmed within a day is dropped: the file holds personal data.
+PREVIEW_LIFETIME_SECONDS = 24 * 3600
+
+
+def _forget_old_previews() -> None:
+    too_old = time.time() - PREVIEW_LIFETIME_SECONDS
+    for path in _import_folder().glob("*.json"):
+        if path.stat().st_mtime < too_old:
+            path.unlink(missing_ok=True)
+
+
 def _stored_import(token: str) -> dict[str, Any]:
     """The rows of a previewed file, kept on the server until the organizer confirms."""
     if not _TOKEN.match(token):
@@ -161,6 +173,7 @@ def import_guests() -> str:
         form.file.errors.append(str(error.message))
         return render_template("admin/import.html", form=form, edition=edition, preview=None)
     preview = imports.preview_import(edition, rows)
+    _forget_old_previews()
     token = secrets.token_urlsafe(24)
     stored = {"edition_id": edition.id, "rows": rows}
     (_import_folder() / f"{token}.json").write_text(json.dumps(stored), encoding="utf-8")
