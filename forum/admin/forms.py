@@ -265,3 +265,7 @@ class ImportForm(FlaskForm):
         _l("CSV or XLSX file of guests"),
         validators=[FileRequired(_l("Please choose a file."))],
     )
+
+
+class CapacityForm(FlaskForm):
+    capacity = _capacity(_l("Capacity"))

@@ -21,7 +21,7 @@ from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
 from forum.accounts.access import PROGRAMME, current_actor, role_required, staff_blueprint
-from forum.admin.forms import ActionForm, ImportForm, MoveForm, StaffRegistrationForm
+from forum.admin.forms import ActionForm, CapacityForm, ImportForm, MoveForm, StaffRegistrationForm
 from forum.agenda.models import Session
 from forum.audit import history_of
 from forum.documents.badges import BadgeLayout, badge_pdf
@@ -468,6 +468,28 @@ def move(registration_id: int) -> Response:
         else:
             flash(_("Moved."), "success")
     return redirect(url_for(".show", registration_id=registration_id))
+
+
+@bp.route("/sessions/<int:session_id>/capacity", methods=["POST"])
+@role_required(*PROGRAMME)
+def set_capacity(session_id: int) -> Response:
+    """A sub-forum's capacity, from the overview; raising it seats those waiting."""
+    session = db.get_or_404(Session, session_id)
+    form = CapacityForm()
+    if not form.validate_on_submit():
+        flash(_("Please enter 0 or more."), "error")
+        return redirect(url_for("admin.dashboard"))
+    promoted = staff.change_capacity(session, form.capacity.data, current_actor())
+    db.session.commit()
+    flash(
+        ngettext(
+            "Capacity saved; %(num)d person on the waiting list got a seat.",
+            "Capacity saved; %(num)d people on the waiting list got a seat.",
+            len(promoted),
+        ),
+        "success",
+    )
+    return redirect(url_for("admin.dashboard"))
 
 
 @bp.route("/<int:registration_id>/badge.pdf")

@@ -345,3 +345,20 @@ def retry_outbox_message(message: OutboxMessage, actor: Actor) -> None:
         {"status": [before, message.status]},
         label=message.topic,
     )
+
+
+# ------------------------------------------------------------------------ capacities
+
+
+def change_capacity(session: Session, capacity: int | None, actor: Actor) -> list[Seat]:
+    """Set a session's capacity; raising it promotes (and mails) those waiting."""
+    before = session.capacity
+    promoted = services.set_capacity(session, capacity)
+    if before != capacity:
+        audit.record(
+            actor,
+            "session.update",
+            session,
+            {"capacity": [before, capacity]},
+        )
+    return promoted

@@ -524,3 +524,39 @@ def test_categories_are_created_and_edited_with_audit(organizer, edition: Editio
         .order_by(AuditEvent.id)
     ).all()
     assert actions == ["category.create", "category.update"]
+
+
+def test_the_overview_shows_the_figures_and_raising_a_capacity_seats_those_waiting(
+    organizer, login_as, edition: Edition, sub_forums: list[Session]
+) -> None:
+    full = sub_forums[0]
+    full.capacity = 1
+    _make(edition, "in@example.org", session_ids=[full.id], country="DE")
+    waiting = _make(edition, "wait@example.org", session_ids=[full.id], country="DE")
+    pending = _make(edition, "pend@example.org", category_code="media", country="GH")
+    pending.status = RegistrationStatus.PENDING.value
+    db.session.commit()
+    page = organizer.get("/en/admin/").get_data(as_text=True)
+    assert "Pending approvals</a></dt><dd>1</dd>" in page
+    assert "Registered (pending or confirmed)</dt><dd>3</dd>" in page
+    assert "Germany</th><td>2</td>" in page
+    # The check-in desk sees the greeting, not the figures.
+    assert "Pending approvals" not in login_as("checkin").get("/en/admin/").get_data(as_text=True)
+
+    response = organizer.post(f"{BASE}/sessions/{full.id}/capacity", data={"capacity": "2"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert waiting.seats[0].status == SeatStatus.CONFIRMED.value
+    assert db.session.scalars(
+        select(OutboxMessage.kind).where(OutboxMessage.recipient == "wait@example.org")
+    ).all() == ["registration.confirmation", "registration.promoted"]
+    change = db.session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.object_type == "session", AuditEvent.object_id == full.id
+        )
+    ).all()[-1]
+    assert change.changes == {"capacity": [1, 2]}
+    bad = organizer.post(f"{BASE}/sessions/{full.id}/capacity", data={"capacity": "-3"})
+    assert bad.status_code == 302
+    db.session.expire_all()
+    assert full.capacity == 2

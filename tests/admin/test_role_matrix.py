@@ -84,6 +84,7 @@ MATRIX: dict[str, str | frozenset[str]] = {
     "registrations.export_xlsx": PROGRAMME,
     "registrations.import_guests": PROGRAMME,
     "registrations.confirm_import": PROGRAMME,
+    "registrations.set_capacity": PROGRAMME,
     "outbox.index": PROGRAMME,
     "outbox.retry": PROGRAMME,
     "categories.index": PROGRAMME,
