@@ -425,6 +425,9 @@ def revoke_links(registration_id: int) -> Response:
 @bp.route("/<int:registration_id>/erase", methods=["POST"])
 @role_required(*PROGRAMME)
 def erase(registration_id: int) -> Response:
+    if request.form.get("confirm") != "yes":
+        flash(_("Please tick the box to confirm the erasure."), "error")
+        return redirect(url_for(".show", registration_id=registration_id))
     return _act(
         registration_id,
         lambda r: staff.erase_personal_data(r, current_actor()),

@@ -439,7 +439,12 @@ def test_erasure_leaves_nothing_personal_anywhere(organizer, edition: Edition) -
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(BadgeRender)) >= 1
 
-    assert organizer.post(f"{BASE}/{registration.id}/erase").status_code == 302
+    # Without the box ticked nothing happens.
+    organizer.post(f"{BASE}/{registration.id}/erase")
+    db.session.expire_all()
+    assert registration.email == "zorb.person@example.org"
+    response = organizer.post(f"{BASE}/{registration.id}/erase", data={"confirm": "yes"})
+    assert response.status_code == 302
     db.session.expire_all()
     secrets = ("zorb", "Zorb", "秘密", "+8613800138000")
     for table in db.metadata.sorted_tables:
