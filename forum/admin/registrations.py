@@ -26,7 +26,7 @@ from forum.agenda.models import Session
 from forum.audit import history_of
 from forum.documents.badges import BadgeLayout, badge_pdf
 from forum.editions.models import Edition
-from forum.editions.services import all_editions, current_edition
+from forum.editions.services import EditionNotFound, all_editions, current_edition
 from forum.extensions import db
 from forum.i18n import current_language
 from forum.mail import OutboxMessage, OutboxStatus
@@ -53,7 +53,11 @@ def _edition() -> Edition:
     edition_id = request.args.get("edition", type=int)
     if edition_id is not None:
         return db.get_or_404(Edition, edition_id)
-    return current_edition()
+    try:
+        return current_edition()
+    except EditionNotFound:
+        # No edition is current yet: nothing to list; the editions page makes one current.
+        abort(404)
 
 
 def _yes_no(name: str) -> bool | None:

@@ -565,3 +565,13 @@ def test_the_overview_shows_the_figures_and_raising_a_capacity_seats_those_waiti
     assert bad.status_code == 302
     db.session.expire_all()
     assert full.capacity == 2
+
+
+def test_the_list_shows_another_edition_when_asked(organizer, edition: Edition) -> None:
+    past = db.session.scalars(select(Edition).where(Edition.year == 2022)).one()
+    _make(past, "past@example.org")
+    _make(edition, "now@example.org")
+    assert "now@example.org" in _listed(organizer)
+    page = _listed(organizer, edition=str(past.id))
+    assert "past@example.org" in page and "now@example.org" not in page
+    assert organizer.get(BASE + "/?edition=999999").status_code == 404
