@@ -553,12 +553,14 @@ def test_the_overview_shows_the_figures_and_raising_a_capacity_seats_those_waiti
     db.session.expire_all()
     assert waiting.seats[0].status == SeatStatus.CONFIRMED.value
     assert db.session.scalars(
-        select(OutboxMessage.kind).where(OutboxMessage.recipient == "wait@example.org")
+        select(OutboxMessage.kind)
+        .where(OutboxMessage.recipient == "wait@example.org")
+        .order_by(OutboxMessage.id)
     ).all() == ["registration.confirmation", "registration.promoted"]
     change = db.session.scalars(
-        select(AuditEvent).where(
-            AuditEvent.object_type == "session", AuditEvent.object_id == full.id
-        )
+        select(AuditEvent)
+        .where(AuditEvent.object_type == "session", AuditEvent.object_id == full.id)
+        .order_by(AuditEvent.id)
     ).all()[-1]
     assert change.changes == {"capacity": [1, 2]}
     bad = organizer.post(f"{BASE}/sessions/{full.id}/capacity", data={"capacity": "-3"})
