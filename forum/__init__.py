@@ -12,7 +12,10 @@ from werkzeug.routing import BaseConverter, IntegerConverter
 import config as config_module
 from forum import cli, database, errors, i18n, names, security
 from forum.accounts.views import bp as accounts_bp
+from forum.admin.categories import bp as categories_bp
+from forum.admin.outbox import bp as outbox_bp
 from forum.admin.programme import bp as programme_bp
+from forum.admin.registrations import bp as registrations_bp
 from forum.admin.views import bp as admin_bp
 from forum.agenda.models import Room, Session, Talk, TalkSpeaker
 from forum.agenda.views import bp as agenda_bp
@@ -69,6 +72,9 @@ def create_app(config: str | object = "development") -> Flask:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(programme_bp)
+    app.register_blueprint(registrations_bp)
+    app.register_blueprint(outbox_bp)
+    app.register_blueprint(categories_bp)
     watch_content_models(Edition, Room, Session, Talk, TalkSpeaker, Speaker)
     i18n.init_app(app)
     names.init_app(app)

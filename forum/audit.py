@@ -117,7 +117,9 @@ def record(
 
 
 def object_type_of(obj: Any) -> str:
-    return obj.__tablename__.removesuffix("s")
+    """The table's name in the singular: "sessions" -> "session", "categories" -> "category"."""
+    table = obj.__tablename__
+    return table.removesuffix("ies") + "y" if table.endswith("ies") else table.removesuffix("s")
 
 
 def history_of(object_type: str, object_id: int, limit: int = 50) -> list[AuditEvent]:

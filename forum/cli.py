@@ -6,7 +6,7 @@ import os
 import secrets
 import socket
 import sys
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -36,7 +36,7 @@ from forum.documents.badges import (
 )
 from forum.documents.fonts import FAMILIES, MissingFont, font_file, unprintable_scripts
 from forum.editions.models import Edition
-from forum.editions.services import edition_for_year
+from forum.editions.services import EditionNotFound, edition_for_year
 from forum.extensions import db
 from forum.registration.services import (
     RegistrationNotFound,
@@ -45,9 +45,44 @@ from forum.registration.services import (
     registration_for_reference,
     revoke_manage_links,
 )
+from forum.registration.staff import (
+    erase_edition_data,
+    registrations_to_erase,
+    retention_ends_on,
+)
 from forum.worker import catch_up, run_worker, work_once
 
 forum_cli = AppGroup("forum", help="Forum site commands.")
+
+
+@forum_cli.command("erase-edition-data")
+@click.argument("year", type=int)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def erase_edition_data_command(year: int, yes: bool) -> None:
+    """Erase the personal data of a past edition's registrations (after its retention
+    period); anonymous rows stay for the counts."""
+    try:
+        edition = edition_for_year(year)
+    except EditionNotFound:
+        raise click.ClickException(f"There is no edition {year}.") from None
+    until = retention_ends_on(edition)
+    if edition.is_current or datetime.now(UTC).date() < until:
+        raise click.ClickException(
+            f"The personal data of {year} is kept until {until.isoformat()}"
+            + (" (and it is the current edition)." if edition.is_current else ".")
+        )
+    count = len(registrations_to_erase(edition))
+    if count == 0:
+        click.echo(f"Nothing to erase in {year}.")
+        return
+    if not yes:
+        click.confirm(
+            f"Erase the personal data of {count} registration(s) of {year}? This cannot be undone.",
+            abort=True,
+        )
+    erased = erase_edition_data(edition, COMMAND_LINE)
+    db.session.commit()
+    click.echo(f"Erased the personal data of {erased} registration(s) of {year}.")
 
 
 @forum_cli.command("seed-demo")

@@ -6,7 +6,8 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileField
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,7 +18,14 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from forum.admin.fields import (
     TranslatedField,
@@ -28,6 +36,9 @@ from forum.admin.fields import (
     no_control_characters,
 )
 from forum.agenda.labels import ROLE_LABELS, SESSION_KIND_LABELS, TALK_KIND_LABELS
+from forum.registration.forms import DetailsForm, email_field, registration_data
+from forum.registration.models import Category
+from forum.registration.services import RegistrationData
 
 
 def _text(label: Any, max_length: int, required: bool = False) -> StringField:
@@ -182,3 +193,79 @@ class SpeakerForm(VersionedForm):
         values["country"] = values.get("country") or None
         values["name_zh"] = values.get("name_zh") or None
         return values
+
+
+# ---------------------------------------------------------------------- registrations
+
+
+class StaffRegistrationForm(DetailsForm):
+    """An organizer's registration form: the attendee's details, any category, no consent
+    box (the organizer registers them on their behalf) and no rate limit."""
+
+    email = email_field()
+    category = SelectField(_l("Category"), validators=[DataRequired()], validate_choice=True)
+
+    def fill_staff_choices(self, lang: str, categories: list[Category]) -> None:
+        self.fill_choices(lang)
+        self.category.choices = [
+            (category.code, category.name.in_language(lang)) for category in categories
+        ]
+
+    def to_data(self) -> RegistrationData:
+        return registration_data(
+            self, email=self.email.data, category=self.category.data, consent=True
+        )
+
+
+class MoveForm(FlaskForm):
+    session = SelectField(_l("Move to"), coerce=int, validate_choice=True)
+    override_capacity = BooleanField(_l("Seat them even if the session is full"))
+
+
+class ActionForm(FlaskForm):
+    """A button with CSRF protection."""
+
+
+class CategoryForm(FlaskForm):
+    code = StringField(
+        _l("Code (letters, digits and dashes; not shown to attendees)"),
+        filters=[clean_text],
+        validators=[
+            DataRequired(_l("Please fill this in.")),
+            Length(max=40),
+            Regexp(r"^[a-z0-9-]+$", message=_l("Use lower-case letters, digits and dashes.")),
+        ],
+    )
+    name = TranslatedField(_l("Name"), required=True, max_length=200)
+    badge_label = TranslatedField(_l("Short label on the badge"), max_length=20)
+    colour = StringField(
+        _l("Badge colour"),
+        validators=[
+            DataRequired(_l("Please fill this in.")),
+            Regexp(r"^#[0-9a-fA-F]{6}$", message=_l("A colour as #rrggbb, e.g. #2563eb.")),
+        ],
+    )
+    is_public = BooleanField(_l("Offered on the public registration form"))
+    needs_approval = BooleanField(_l("Registrations need the organizers' approval"))
+    position = IntegerField(_l("Position in lists"), default=0, validators=[Optional()])
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "name": self.name.data,
+            "badge_label": self.badge_label.data,
+            "colour": self.colour.data.lower(),
+            "is_public": bool(self.is_public.data),
+            "needs_approval": bool(self.needs_approval.data),
+            "position": self.position.data or 0,
+        }
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("CSV or XLSX file of guests"),
+        validators=[FileRequired(_l("Please choose a file."))],
+    )
+
+
+class CapacityForm(FlaskForm):
+    capacity = _capacity(_l("Capacity"))

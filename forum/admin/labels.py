@@ -26,6 +26,9 @@ OBJECT_LABELS = {
     "talk": _l("Programme item"),
     "speaker": _l("Speaker"),
     "user": _l("Staff account"),
+    "registration": _l("Registration"),
+    "outbox_message": _l("Outgoing e-mail"),
+    "category": _l("Category"),
 }
 
 VERB_LABELS = {
@@ -38,6 +41,15 @@ VERB_LABELS = {
     "make_current": _l("made current"),
     "set_password": _l("password set"),
     "deactivate": _l("deactivated"),
+    "approve": _l("approved"),
+    "reject": _l("rejected"),
+    "cancel": _l("cancelled"),
+    "move": _l("moved"),
+    "resend_confirmation": _l("confirmation sent again"),
+    "send_manage_link": _l("new manage link sent"),
+    "revoke_links": _l("manage links revoked"),
+    "erase": _l("personal data erased"),
+    "retry": _l("queued again"),
 }
 
 

@@ -4,16 +4,27 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from forum.accounts.access import ADMIN_ONLY, STAFF, current_actor, role_required, staff_blueprint
+from forum.accounts.access import (
+    ADMIN_ONLY,
+    PROGRAMME,
+    STAFF,
+    current_actor,
+    role_required,
+    staff_blueprint,
+)
 from forum.accounts.forms import InviteForm
 from forum.accounts.invitations import invite_user, queue_invitation
 from forum.accounts.models import User
 from forum.accounts.services import UserExists, all_users, deactivate
+from forum.admin.forms import ActionForm
 from forum.admin.labels import STAFF_ROLE_LABELS, TEMPLATE_HELPERS
 from forum.audit import audit_log as read_audit_log
+from forum.editions.services import EditionNotFound, current_edition
 from forum.extensions import db
+from forum.registration.dashboard import overview
 
 bp = staff_blueprint("admin", __name__, url_prefix="/<lang:lang>/admin")
 
@@ -21,7 +32,14 @@ bp = staff_blueprint("admin", __name__, url_prefix="/<lang:lang>/admin")
 @bp.route("/")
 @role_required(*STAFF)
 def dashboard() -> str:
-    return render_template("admin/dashboard.html")
+    """Where registration stands, for organizers; a greeting for the check-in desk."""
+    numbers = None
+    if current_user.has_role(*PROGRAMME):
+        try:
+            numbers = overview(current_edition())
+        except EditionNotFound:
+            numbers = None
+    return render_template("admin/dashboard.html", overview=numbers, action_form=ActionForm())
 
 
 @bp.route("/audit")
@@ -40,7 +58,17 @@ def audit_log() -> str:
     )
 
 
-AUDITED_OBJECT_TYPES = ("edition", "room", "session", "talk", "speaker", "user")
+AUDITED_OBJECT_TYPES = (
+    "edition",
+    "room",
+    "session",
+    "talk",
+    "speaker",
+    "user",
+    "registration",
+    "outbox_message",
+    "category",
+)
 
 
 @bp.route("/users", methods=["GET", "POST"])

@@ -229,6 +229,18 @@ def register(edition: Edition, data: RegistrationData, now: datetime | None = No
     if registration_window_state(edition, now) is not WindowState.OPEN:
         raise RegistrationClosed(edition.year)
     category = _public_category(data.category_code)
+    return create_registration(edition, category, data, now)
+
+
+def create_registration(
+    edition: Edition,
+    category: Category,
+    data: RegistrationData,
+    now: datetime,
+    status: RegistrationStatus | None = None,
+) -> Registered:
+    """The part of `register` that checks neither the window nor whether the category is
+    public: organizers register anyone, at any time (see registration/staff.py)."""
     sessions = sessions_asked_for(edition, data.session_ids)
     if live_registration_for_email(edition, data.email) is not None:
         raise AlreadyRegistered(edition, data.email)
@@ -237,7 +249,12 @@ def register(edition: Edition, data: RegistrationData, now: datetime | None = No
         reference=new_reference(),
         category=category,
         status=(
-            RegistrationStatus.PENDING if category.needs_approval else RegistrationStatus.CONFIRMED
+            status
+            or (
+                RegistrationStatus.PENDING
+                if category.needs_approval
+                else RegistrationStatus.CONFIRMED
+            )
         ).value,
         consent_at=now,
         created_at=now,

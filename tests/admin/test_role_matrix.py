@@ -12,8 +12,13 @@ from werkzeug.routing import Rule
 
 from forum.accounts.models import User
 from forum.agenda.models import Room, Session, Talk
+from forum.audit import COMMAND_LINE
 from forum.editions.services import current_edition
 from forum.extensions import db
+from forum.mail import OutboxMessage
+from forum.registration.models import Category, Registration
+from forum.registration.services import RegistrationData
+from forum.registration.staff import register_by_organizer
 from forum.speakers.models import Speaker
 
 from .conftest import LoginAs, new_client
@@ -62,6 +67,29 @@ MATRIX: dict[str, str | frozenset[str]] = {
     "programme.publish_speaker": PROGRAMME,
     "programme.delete_speaker": PROGRAMME,
     "programme.preview_speaker": PROGRAMME,
+    "registrations.index": PROGRAMME,
+    "registrations.show": PROGRAMME,
+    "registrations.new": PROGRAMME,
+    "registrations.edit": PROGRAMME,
+    "registrations.approve": PROGRAMME,
+    "registrations.reject": PROGRAMME,
+    "registrations.cancel": PROGRAMME,
+    "registrations.resend_confirmation": PROGRAMME,
+    "registrations.send_manage_link": PROGRAMME,
+    "registrations.revoke_links": PROGRAMME,
+    "registrations.erase": PROGRAMME,
+    "registrations.move": PROGRAMME,
+    "registrations.badge": PROGRAMME,
+    "registrations.export_csv": PROGRAMME,
+    "registrations.export_xlsx": PROGRAMME,
+    "registrations.import_guests": PROGRAMME,
+    "registrations.confirm_import": PROGRAMME,
+    "registrations.set_capacity": PROGRAMME,
+    "outbox.index": PROGRAMME,
+    "outbox.retry": PROGRAMME,
+    "categories.index": PROGRAMME,
+    "categories.new": PROGRAMME,
+    "categories.edit": PROGRAMME,
 }
 
 # Pages that answer anyone, but not with 200 for a made-up link.
@@ -92,7 +120,29 @@ def sample_values() -> dict[str, int | str]:
         "speaker_id": db.session.scalars(db.select(Speaker.id).order_by(Speaker.id)).first(),
         "user_id": db.session.scalars(db.select(User.id).order_by(User.id)).first(),
         "token": "not-a-real-invitation",
+        "registration_id": _a_registration_id(edition),
+        "category_id": db.session.scalars(db.select(Category.id)).first(),
+        "message_id": db.session.scalars(db.select(OutboxMessage.id)).first() or 1,
     }
+
+
+def _a_registration_id(edition) -> int:
+    """The demo has no registrations: make one (the matrix test may write)."""
+    existing = db.session.scalars(db.select(Registration.id).order_by(Registration.id)).first()
+    if existing is not None:
+        return existing
+    data = RegistrationData(
+        given_name="Ana",
+        family_name="Lima",
+        email="matrix@example.org",
+        country="BR",
+        category_code="delegate",
+        preferred_language="en",
+        consent=True,
+    )
+    registration = register_by_organizer(edition, data, COMMAND_LINE).registration
+    db.session.commit()
+    return registration.id
 
 
 def test_every_staff_url_has_an_entry_in_the_matrix(app: Flask) -> None:

@@ -1,0 +1,214 @@
+"""The invitation import: each encoding and format, each kind of rejected row, all or
+nothing, idempotent, invitations in each guest's language, and the export round trip."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from factories import make_edition
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from forum.editions.models import Edition
+from forum.extensions import db
+from forum.mail import OutboxMessage, compose_queued
+from forum.registration.models import Registration
+
+from . import test_registrations as shared
+
+BASE = shared.BASE
+_make = shared._make
+# The fixtures of the registration tests, shared here.
+edition = shared.edition
+organizer = shared.organizer
+
+HEADER = "family_name,given_name,name_zh,email,country,organization,preferred_language,category"
+GUESTS = [
+    "Wang,Fang,王芳,wang.fang@example.cn,CN,星河社区,zh,guest",
+    "Okafor,Ngozi,,ngozi@example.ng,NG,City of Lagos,en,guest",
+]
+
+
+def _csv(lines: list[str]) -> str:
+    return "\r\n".join([HEADER, *lines]) + "\r\n"
+
+
+def _xlsx(lines: list[str]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    for line in [HEADER, *lines]:
+        sheet.append(line.split(","))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _upload(client, data: bytes, filename: str, edition_id: int | None = None):
+    query = f"?edition={edition_id}" if edition_id else ""
+    return client.post(
+        f"{BASE}/import{query}",
+        data={"file": (io.BytesIO(data), filename)},
+        content_type="multipart/form-data",
+    )
+
+
+def _confirm(client, preview_page: str):
+    token = re.search(r"/import/([A-Za-z0-9_-]+)/confirm", preview_page).group(1)
+    return client.post(f"{BASE}/import/{token}/confirm")
+
+
+def _count(edition: Edition) -> int:
+    return db.session.scalar(select(func.count()).where(Registration.edition_id == edition.id))
+
+
+@pytest.mark.parametrize(
+    ("encoding", "filename"),
+    [
+        ("utf-8-sig", "guests.csv"),
+        ("utf-8", "guests.csv"),
+        ("gb18030", "guests.csv"),
+        (None, "guests.xlsx"),
+    ],
+)
+def test_each_encoding_and_format_imports_after_the_preview(
+    organizer,
+    edition: Edition,
+    encoding: str | None,
+    filename: str,
+) -> None:
+    data = _xlsx(GUESTS) if encoding is None else _csv(GUESTS).encode(encoding)
+    preview = _upload(organizer, data, filename)
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200
+    assert "2 rows to import." in page and "王芳" in page and "星河社区" in page
+    assert _count(edition) == 0  # nothing written before the confirmation
+    assert _confirm(organizer, page).status_code == 302
+    guest = db.session.scalars(
+        select(Registration).where(Registration.email == "wang.fang@example.cn")
+    ).one()
+    assert guest.name_zh == "王芳" and guest.category.code == "guest"
+    assert guest.status == "confirmed"
+    # Each guest is written to in their language, through the outbox.
+    message = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.recipient == "wang.fang@example.cn")
+    ).one()
+    compose_queued(message)
+    assert re.search(r"[\u4e00-\u9fff]", message.subject)
+    english = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.recipient == "ngozi@example.ng")
+    ).one()
+    compose_queued(english)
+    assert not re.search(r"[\u4e00-\u9fff]", english.subject)
+
+
+def test_each_kind_of_rejected_row_and_nothing_is_written(
+    organizer,
+    edition: Edition,
+) -> None:
+    rows = [
+        *GUESTS,
+        "Bad,Mail,,not-an-address,CN,,zh,guest",
+        "Unknown,Category,,u@example.org,CN,,zh,astronaut",
+        "Dup,Licate,,ngozi@example.ng,NG,,en,guest",
+        ",Nofamily,,nofamily@example.org,CN,,zh,guest",
+        "Far,Away,,far@example.org,XX,,en,guest",
+    ]
+    page = _upload(organizer, _csv(rows).encode("utf-8"), "guests.csv").get_data(as_text=True)
+    assert "5 rows rejected." in page
+    assert "Not a valid e-mail address." in page
+    assert "No category has this code." in page
+    assert "The same address as row 3 of the file." in page
+    assert "Missing; this column is required." in page
+    assert "Not a known two-letter country code" in page
+    assert "/confirm" not in page
+    assert "Please fix the rejected rows" in page
+    assert _count(edition) == 0
+
+
+def test_a_wrong_encoding_or_a_file_without_header_is_refused_clearly(
+    organizer,
+    edition: Edition,
+) -> None:
+    page = _upload(organizer, b"\xff\xfe\xff" * 10, "guests.csv").get_data(as_text=True)
+    assert "neither UTF-8 nor GB18030" in page
+    page = _upload(organizer, b"a,b\r\n1,2\r\n", "guests.csv").get_data(as_text=True)
+    assert "The first row must name the columns" in page
+    page = _upload(organizer, b"not a zip", "guests.xlsx").get_data(as_text=True)
+    assert "This is not an XLSX file we can read." in page
+
+
+def test_importing_the_same_file_twice_changes_nothing(
+    organizer,
+    edition: Edition,
+) -> None:
+    _make(edition, "ngozi@example.ng")  # already registered: shown and skipped
+    data = _csv(GUESTS).encode("utf-8-sig")
+    page = _upload(organizer, data, "guests.csv").get_data(as_text=True)
+    assert "1 row to import." in page and "1 already registered, skipped." in page
+    _confirm(organizer, page)
+    before = (_count(edition), db.session.scalar(select(func.count(OutboxMessage.id))))
+    page = _upload(organizer, data, "guests.csv").get_data(as_text=True)
+    assert "Nothing new to import." in page and "/confirm" not in page
+    after = (_count(edition), db.session.scalar(select(func.count(OutboxMessage.id))))
+    assert after == before
+
+
+def test_export_then_import_into_an_empty_edition_gives_the_same_registrations(
+    organizer,
+    edition: Edition,
+) -> None:
+    _make(
+        edition,
+        "a@example.org",
+        given_name="Thị",
+        family_name="Nguyễn",
+        country="VN",
+        phone="+84912345678",
+        position="Director",
+        dietary_needs="Vegetarian",
+    )
+    _make(
+        edition,
+        "b@example.cn",
+        family_name="Zhang",
+        given_name="Wei",
+        name_zh="张伟",
+        is_family_name_first=True,
+        country="CN",
+        preferred_language="zh",
+        category_code="speaker",
+        organization="=cmd|' /C calc'!A0",
+    )
+    _make(edition, "c@example.org", category_code="media", accessibility_needs="Wheelchair")
+    exported = organizer.get(f"{BASE}/export.csv?edition={edition.id}").data
+    empty = make_edition()
+    db.session.commit()
+    page = _upload(organizer, exported, "export.csv", empty.id).get_data(as_text=True)
+    assert "3 rows to import." in page, page
+    _confirm(organizer, page)
+
+    fields = (
+        "given_name",
+        "family_name",
+        "name_zh",
+        "is_family_name_first",
+        "email",
+        "phone",
+        "organization",
+        "position",
+        "country",
+        "preferred_language",
+        "dietary_needs",
+        "accessibility_needs",
+        "category_id",
+        "status",
+    )
+
+    def people(of: Edition) -> set[tuple]:
+        rows = db.session.scalars(select(Registration).where(Registration.edition_id == of.id))
+        return {tuple(getattr(row, name) for name in fields) for row in rows}
+
+    assert people(empty) == people(edition)
+    assert len(people(empty)) == 3

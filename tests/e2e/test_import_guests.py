@@ -1,0 +1,112 @@
+"""An organizer imports a GB18030 CSV of 20 guests in the browser, fixes the rejected row,
+confirms, and finds a guest by Chinese name."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, expect
+from werkzeug.serving import make_server
+
+from config import TestingConfig
+from forum import create_app
+from forum.accounts.models import Role
+from forum.accounts.services import create_user
+from forum.audit import COMMAND_LINE
+from forum.demo import seed_demo
+from forum.extensions import db
+from forum.registration.services import ensure_default_categories
+
+from .conftest import HOST, compile_translations
+
+EMAIL = "organizer@e2e.example.org"
+PASSWORD = "organizer password"
+
+
+@pytest.fixture(scope="module")
+def staff_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo site with its categories, CSRF on, and an organizer account."""
+    folder = tmp_path_factory.mktemp("e2e-import-site")
+
+    class ImportSiteConfig(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{folder / 'forum-e2e-import.sqlite3'}"
+        BABEL_TRANSLATION_DIRECTORIES = str(compile_translations(folder / "translations"))
+        WTF_CSRF_ENABLED = True
+
+    app = create_app(ImportSiteConfig)
+    with app.app_context():
+        db.create_all()
+        ensure_default_categories()
+        seed_demo()
+        create_user(EMAIL, Role.ORGANIZER, PASSWORD, COMMAND_LINE, display_name="Li Na")
+        db.session.commit()
+        db.session.remove()
+    server = make_server(HOST, 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="e2e-import-site", daemon=True)
+    thread.start()
+    try:
+        yield f"http://{HOST}:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        with app.app_context():
+            db.engine.dispose()
+
+
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+GIVEN = "芳伟娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚"
+
+
+def _guests_csv(bad_row: int | None) -> bytes:
+    lines = ["family_name,given_name,name_zh,email,country,organization,category"]
+    for number in range(20):
+        family, given = SURNAMES[number], GIVEN[number]
+        email = f"guest{number}@example.cn"
+        if number == bad_row:
+            email = f"guest{number}-at-example.cn"
+        lines.append(f"Guest{number},Test,{family}{given},{email},CN,北京市政务服务管理局,guest")
+    return ("\r\n".join(lines) + "\r\n").encode("gb18030")
+
+
+@pytest.mark.e2e
+def test_an_organizer_imports_guests_fixes_a_row_and_finds_one_by_chinese_name(
+    browser: Browser, staff_site: str
+) -> None:
+    context = browser.new_context(base_url=staff_site, viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto("/en/admin/login")
+        page.fill("#email", EMAIL)
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+
+        page.click("nav >> text=Registrations")
+        page.click("text=Import guests")
+        page.set_input_files(
+            "#file",
+            {"name": "guests.csv", "mimeType": "text/csv", "buffer": _guests_csv(bad_row=6)},
+        )
+        page.click("button:text-is('Preview')")
+        expect(page.locator("main")).to_contain_text("1 row rejected.")
+        expect(page.locator(".row--error")).to_contain_text("Not a valid e-mail address.")
+        expect(page.locator("text=Import 19 guests")).to_have_count(0)
+
+        # The organizer fixes the address in the file and uploads it again.
+        page.set_input_files(
+            "#file",
+            {"name": "guests.csv", "mimeType": "text/csv", "buffer": _guests_csv(bad_row=None)},
+        )
+        page.click("button:text-is('Preview')")
+        expect(page.locator("main")).to_contain_text("20 rows to import.")
+        page.click("text=Import 20 guests and send their invitations")
+        expect(page.locator(".flash--success")).to_have_text("20 guests registered and invited.")
+
+        page.fill("#q", "赵强")
+        page.click("button:text-is('Show')")
+        expect(page.locator("tbody tr")).to_have_count(1)
+        expect(page.locator("tbody")).to_contain_text("guest6@example.cn")
+    finally:
+        context.close()
