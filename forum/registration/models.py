@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -23,6 +24,7 @@ from forum.columns import UTCDateTime, one_of
 from forum.editions.models import Edition
 from forum.extensions import db
 from forum.i18n import Translated, TranslatedType
+from forum.registration.folding import search_text
 
 
 class RegistrationStatus(StrEnum):
@@ -97,6 +99,9 @@ class Registration(db.Model):
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     checkin_desk: Mapped[str | None] = mapped_column(String(40), nullable=True)
     badge_prints: Mapped[int] = mapped_column(Integer, default=0)
+    # Names, e-mail and organization folded (lower case, no accents) for the staff search;
+    # kept up to date by the mapper events below, so never set it by hand.
+    search_text: Mapped[str] = mapped_column(String(800), default="", index=True)
 
     edition: Mapped[Edition] = relationship()
     category: Mapped[Category] = relationship()
@@ -119,6 +124,19 @@ class Registration(db.Model):
     def formatted_reference(self) -> str:
         """K7Q2M9XP as K7Q2-M9XP: easier to read out at a desk or over the phone."""
         return f"{self.reference[:4]}-{self.reference[4:]}"
+
+
+@event.listens_for(Registration, "before_insert")
+@event.listens_for(Registration, "before_update")
+def _refresh_search_text(_mapper: object, _connection: object, registration: Registration) -> None:
+    """Every ORM insert or update refolds the searchable fields (bulk UPDATEs bypass this)."""
+    registration.search_text = search_text(
+        given_name=registration.given_name or "",
+        family_name=registration.family_name or "",
+        name_zh=registration.name_zh,
+        email=registration.email or "",
+        organization=registration.organization or "",
+    )
 
 
 class Seat(db.Model):
