@@ -16,6 +16,7 @@ from forum.admin.programme import bp as programme_bp
 from forum.admin.views import bp as admin_bp
 from forum.agenda.models import Room, Session, Talk, TalkSpeaker
 from forum.agenda.views import bp as agenda_bp
+from forum.desk.views import bp as desk_bp
 from forum.documents.views import bp as documents_bp
 from forum.editions.models import Edition
 from forum.editions.views import bp as editions_bp
@@ -69,6 +70,7 @@ def create_app(config: str | object = "development") -> Flask:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(programme_bp)
+    app.register_blueprint(desk_bp)
     watch_content_models(Edition, Room, Session, Talk, TalkSpeaker, Speaker)
     i18n.init_app(app)
     names.init_app(app)

@@ -26,6 +26,7 @@ OBJECT_LABELS = {
     "talk": _l("Programme item"),
     "speaker": _l("Speaker"),
     "user": _l("Staff account"),
+    "registration": _l("Registration"),
 }
 
 VERB_LABELS = {
@@ -38,6 +39,9 @@ VERB_LABELS = {
     "make_current": _l("made current"),
     "set_password": _l("password set"),
     "deactivate": _l("deactivated"),
+    "check_in": _l("checked in"),
+    "undo_check_in": _l("check-in undone"),
+    "door_check": _l("scanned at a door"),
 }
 
 

@@ -143,7 +143,7 @@ def check_in(
     admission = _add(registration, CheckInKind.ADMIT, desk, actor, nonce, now)
     record(
         actor,
-        "check_in",
+        "registration.check_in",
         registration,
         {"checked_in_at": [None, now.isoformat()]},
         label=registration.reference,
@@ -169,7 +169,7 @@ def undo_check_in(
     undo = _add(registration, CheckInKind.UNDO, clean_desk_name(desk), actor, new_nonce(), now)
     record(
         actor,
-        "undo_check_in",
+        "registration.undo_check_in",
         registration,
         {"checked_in_at": [before.isoformat() if before else None, None]},
         label=registration.reference,
@@ -205,7 +205,7 @@ def check_at_door(
     )
     record(
         actor,
-        "door_check",
+        "registration.door_check",
         registration,
         {"session": [None, session.id], "seat": [None, seat_status.value]},
         label=registration.reference,

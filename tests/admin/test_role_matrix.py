@@ -6,14 +6,19 @@ page cannot ship without someone deciding who may open it.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from flask import Flask
 from werkzeug.routing import Rule
 
 from forum.accounts.models import User
 from forum.agenda.models import Room, Session, Talk
+from forum.editions.models import Edition
 from forum.editions.services import current_edition
 from forum.extensions import db
+from forum.registration.models import Registration
+from forum.registration.services import RegistrationData, open_registration, register
 from forum.speakers.models import Speaker
 
 from .conftest import LoginAs, new_client
@@ -62,6 +67,13 @@ MATRIX: dict[str, str | frozenset[str]] = {
     "programme.publish_speaker": PROGRAMME,
     "programme.delete_speaker": PROGRAMME,
     "programme.preview_speaker": PROGRAMME,
+    "desk.desk": ALL_STAFF,
+    "desk.card": ALL_STAFF,
+    "desk.admit": ALL_STAFF,
+    "desk.undo": PROGRAMME,
+    "desk.print_badge": ALL_STAFF,
+    "desk.settings": ALL_STAFF,
+    "desk.counts": ALL_STAFF,
 }
 
 # Pages that answer anyone, but not with 200 for a made-up link.
@@ -70,11 +82,11 @@ GONE_FOR_A_BAD_LINK = {"accounts.accept_invitation"}
 # Pages that, for those allowed, only send them on (to the current edition's page).
 FORWARDING = {"programme.current_programme", "programme.current_conflicts"}
 
-STAFF_PREFIX = "/<lang:lang>/admin"
+STAFF_PREFIXES = ("/<lang:lang>/admin", "/<lang:lang>/desk")
 
 
 def staff_rules(app: Flask) -> list[Rule]:
-    return [rule for rule in app.url_map.iter_rules() if rule.rule.startswith(STAFF_PREFIX)]
+    return [rule for rule in app.url_map.iter_rules() if rule.rule.startswith(STAFF_PREFIXES)]
 
 
 def sample_values() -> dict[str, int | str]:
@@ -91,8 +103,31 @@ def sample_values() -> dict[str, int | str]:
         "talk_id": db.session.scalars(db.select(Talk.id).order_by(Talk.id)).first(),
         "speaker_id": db.session.scalars(db.select(Speaker.id).order_by(Speaker.id)).first(),
         "user_id": db.session.scalars(db.select(User.id).order_by(User.id)).first(),
+        "registration_id": _a_registration_id(edition),
         "token": "not-a-real-invitation",
     }
+
+
+def _a_registration_id(edition: Edition) -> int:
+    """A registration of the current edition, made when the demo has none."""
+    found = db.session.scalars(
+        db.select(Registration.id).where(Registration.edition_id == edition.id)
+    ).first()
+    if found is not None:
+        return found
+    open_registration(edition, timedelta(days=30))
+    data = RegistrationData(
+        given_name="Matrix",
+        family_name="Tester",
+        email="matrix@example.org",
+        country="CN",
+        category_code="delegate",
+        preferred_language="en",
+        consent=True,
+    )
+    made = register(edition, data).registration.id
+    db.session.commit()
+    return made
 
 
 def test_every_staff_url_has_an_entry_in_the_matrix(app: Flask) -> None:

@@ -53,7 +53,7 @@ def test_check_in_admits_a_confirmed_registration_and_records_who_where_when(
         "checkin",
         moment(),
     )
-    assert history_of("registration", registration.id)[0].action == "check_in"
+    assert history_of("registration", registration.id)[0].action == "registration.check_in"
 
 
 def test_check_in_a_second_time_answers_already_with_the_first_desk(
@@ -114,7 +114,7 @@ def test_undo_check_in_clears_the_admission_records_it_and_allows_a_new_one(
     kinds = [row.kind for row in history(registration)]
     assert kinds == ["undo", "admit"]
     actions = [event.action for event in history_of("registration", registration.id)]
-    assert actions[:2] == ["undo_check_in", "check_in"]
+    assert actions[:2] == ["registration.undo_check_in", "registration.check_in"]
     again = check_in(registration, "West hall", desk_actor, "nonce-2", moment(3))
     db.session.commit()
     assert again.is_admitted

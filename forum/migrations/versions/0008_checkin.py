@@ -1,7 +1,7 @@
 """Check-ins: admissions, undos and door checks, append-only
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-11-28 22:50:00
 
 """
@@ -13,7 +13,7 @@ import forum.columns
 
 # revision identifiers, used by Alembic.
 revision = '0008'
-down_revision = '0006'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
