@@ -115,6 +115,7 @@ def _page(
     results: list[Registration] | None = None,
     outcome: str | None = None,
     door_check: CheckIn | None = None,
+    just_admitted: bool = False,
     status: int = 200,
 ) -> tuple[str, int]:
     settings = _settings(edition)
@@ -132,6 +133,7 @@ def _page(
         result_states={found.id: card_for(edition, found).state.value for found in results or []},
         outcome=outcome,
         door_check=door_check,
+        just_admitted=just_admitted,
         nonce=new_nonce(),
         may_undo=_may_undo(),
     ), status
@@ -197,7 +199,7 @@ def admit(registration_id: int) -> Response | tuple[str, int]:
         return _answer(edition, registration, _("This registration cannot be admitted."), 409)
     db.session.commit()
     if admission.is_admitted:
-        return _answer(edition, registration, _("Checked in. Welcome!"), 200, is_admitted=True)
+        return _answer(edition, registration, None, 200, is_admitted=True)
     return _answer(edition, registration, None, 200)
 
 
@@ -211,7 +213,9 @@ def _answer(
     door_check: CheckIn | None = None,
 ) -> Response | tuple[str, int]:
     card = card_for(edition, _with_details(registration.id))
-    page, _status = _page(edition, card=card, outcome=outcome, door_check=door_check)
+    page, _status = _page(
+        edition, card=card, outcome=outcome, door_check=door_check, just_admitted=is_admitted
+    )
     if request.accept_mimetypes.best == "application/json":
         return jsonify(
             state=card.state.value,
@@ -223,6 +227,7 @@ def _answer(
                 records=history(registration),
                 outcome=outcome,
                 door_check=door_check,
+                just_admitted=is_admitted,
                 settings=_settings(edition),
                 nonce=new_nonce(),
                 may_undo=_may_undo(),

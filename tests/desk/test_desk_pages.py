@@ -74,7 +74,7 @@ def test_desk_check_in_then_a_second_scan_shows_already_with_the_first_desk(
     first = _admit(east, registration, "nonce-east")
     second = west.get("/en/desk/", query_string={"q": make_payload(registration.reference)})
 
-    assert "Checked in. Welcome!" in first.get_data(as_text=True)
+    assert "Checked in now: let them in" in first.get_data(as_text=True)
     page = second.get_data(as_text=True)
     assert "Already checked in" in page
     assert "at East hall 2 by checkin" in page
@@ -92,7 +92,10 @@ def test_desk_check_in_retried_with_its_nonce_answers_json_and_admits_once(
     ]
 
     assert [answer["is_admitted"] for answer in answers] == [True, True, True]
-    assert all("Already checked in" in answer["html"] for answer in answers)
+    assert all("Checked in now: let them in" in answer["html"] for answer in answers)
+    other_desk = _admit(client, registration, "another-nonce", Accept="application/json")
+    assert other_desk.get_json()["is_admitted"] is False
+    assert "Already checked in" in other_desk.get_json()["html"]
     count = db.session.scalar(
         select(func.count()).select_from(CheckIn).where(CheckIn.registration_id == registration.id)
     )
