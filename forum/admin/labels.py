@@ -42,6 +42,7 @@ VERB_LABELS = {
     "check_in": _l("checked in"),
     "undo_check_in": _l("check-in undone"),
     "door_check": _l("scanned at a door"),
+    "walk_in": _l("registered at the desk"),
 }
 
 

@@ -18,16 +18,19 @@ from werkzeug.wrappers import Response
 from forum.accounts.access import PROGRAMME, STAFF, current_actor, role_required, staff_blueprint
 from forum.agenda.models import Session, SessionKind
 from forum.agenda.services import sessions_of
+from forum.desk.forms import WalkInForm
 from forum.desk.labels import TEMPLATE_HELPERS
 from forum.documents.badges import BadgeLayout, badge_pdf, record_prints
 from forum.editions.models import Edition
 from forum.editions.services import EditionNotFound, current_edition
 from forum.extensions import db
+from forum.i18n import current_language
 from forum.registration.checkin import (
     Card,
     CheckIn,
     NotAdmissible,
     NotCheckedIn,
+    admit_walk_in,
     card_for,
     card_for_code,
     check_at_door,
@@ -40,9 +43,9 @@ from forum.registration.checkin import (
     new_nonce,
     undo_check_in,
 )
-from forum.registration.models import Registration, Seat
+from forum.registration.models import Category, Registration, Seat
 from forum.registration.search import search_registrations
-from forum.registration.services import normalize_reference
+from forum.registration.services import AlreadyRegistered, normalize_reference
 
 bp = staff_blueprint("desk", __name__, url_prefix="/<lang:lang>/desk")
 
@@ -291,6 +294,40 @@ def settings() -> Response:
             path="/",
         )
     return response
+
+
+@bp.route("/walk-in", methods=["GET", "POST"])
+@role_required(*STAFF)
+def walk_in() -> Response | tuple[str, int]:
+    """Register someone on the spot, admit them and show their card to print the badge."""
+    edition = _edition()
+    form = WalkInForm()
+    form.fill_choices(current_language(), _desk_categories())
+    if request.method == "GET":
+        form.nonce.data = new_nonce()
+        form.category.data = "delegate"
+    if form.validate_on_submit():
+        nonce = (form.nonce.data or "")[:64] or new_nonce()
+        settings = _settings(edition)
+        try:
+            admission = admit_walk_in(
+                edition, form.to_data(current_language()), settings.name, current_actor(), nonce
+            )
+        except AlreadyRegistered:
+            db.session.rollback()
+            form.email.errors.append(
+                _("This address is registered already: search for it on the desk.")
+            )
+        else:
+            db.session.commit()
+            registration = db.session.get(Registration, admission.check_in.registration_id)
+            return _answer(edition, registration, None, 200, is_admitted=True)
+    status = 422 if form.errors else 200
+    return render_template("desk/walk_in.html", form=form, settings=_settings(edition)), status
+
+
+def _desk_categories() -> list[Category]:
+    return list(db.session.scalars(db.select(Category).order_by(Category.position, Category.id)))
 
 
 @bp.route("/counts.json")

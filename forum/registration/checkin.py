@@ -32,7 +32,7 @@ from forum.documents.qr import verify_payload
 from forum.editions.models import Edition
 from forum.extensions import db
 from forum.registration.models import Category, Registration, RegistrationStatus, Seat
-from forum.registration.services import normalize_reference
+from forum.registration.services import RegistrationData, normalize_reference, register
 
 DESK_NAME_LENGTH = 40
 NONCE_LENGTH = 64
@@ -403,3 +403,22 @@ def card_for(edition: Edition, registration: Registration) -> Card:
     if registration.checked_in_at is not None:
         return Card(CardState.ALREADY_CHECKED_IN, registration, _last_admission(registration))
     return Card(CardState.OK, registration)
+
+
+# ------------------------------------------------------------------------------ walk-ins
+
+
+def admit_walk_in(
+    edition: Edition, data: RegistrationData, desk: str, actor: Actor, nonce: str
+) -> Admission:
+    """Register someone on the spot (confirmed, any category) and admit them at once.
+
+    A nonce seen before returns that admission, so a resubmitted form registers no one
+    twice. Raises what `register` raises (AlreadyRegistered, InvalidChoice).
+    """
+    earlier = _check_in_with_nonce(nonce)
+    if earlier is not None:
+        return Admission(is_admitted=True, check_in=earlier)
+    registration = register(edition, data, is_walk_in=True).registration
+    record(actor, "registration.walk_in", registration, label=registration.reference)
+    return check_in(registration, desk, actor, nonce)

@@ -219,16 +219,24 @@ def live_registration_for_email(edition: Edition, email: str) -> Registration | 
     ).first()
 
 
-def register(edition: Edition, data: RegistrationData, now: datetime | None = None) -> Registered:
+def register(
+    edition: Edition,
+    data: RegistrationData,
+    now: datetime | None = None,
+    *,
+    is_walk_in: bool = False,
+) -> Registered:
     """Create a registration with its seats, its manage link and its confirmation e-mail.
 
+    A walk-in is registered by desk staff on the day: the window need not be open, any
+    category may be chosen, and it is confirmed at once (the staff member approves it).
     The caller commits, which releases the seat locks taken here. Raises
     RegistrationClosed, InvalidChoice, and AlreadyRegistered (roll back, then look up).
     """
     now = now or datetime.now(UTC)
-    if registration_window_state(edition, now) is not WindowState.OPEN:
+    if not is_walk_in and registration_window_state(edition, now) is not WindowState.OPEN:
         raise RegistrationClosed(edition.year)
-    category = _public_category(data.category_code)
+    category = _category(data.category_code, is_public_only=not is_walk_in)
     sessions = sessions_asked_for(edition, data.session_ids)
     if live_registration_for_email(edition, data.email) is not None:
         raise AlreadyRegistered(edition, data.email)
@@ -237,7 +245,9 @@ def register(edition: Edition, data: RegistrationData, now: datetime | None = No
         reference=new_reference(),
         category=category,
         status=(
-            RegistrationStatus.PENDING if category.needs_approval else RegistrationStatus.CONFIRMED
+            RegistrationStatus.PENDING
+            if category.needs_approval and not is_walk_in
+            else RegistrationStatus.CONFIRMED
         ).value,
         consent_at=now,
         created_at=now,
@@ -260,10 +270,11 @@ def register(edition: Edition, data: RegistrationData, now: datetime | None = No
     return Registered(registration=registration, manage_token=token)
 
 
-def _public_category(code: str) -> Category:
-    category = db.session.scalars(
-        select(Category).where(Category.code == code, Category.is_public)
-    ).first()
+def _category(code: str, *, is_public_only: bool) -> Category:
+    query = select(Category).where(Category.code == code)
+    if is_public_only:
+        query = query.where(Category.is_public)
+    category = db.session.scalars(query).first()
     if category is None:
         raise InvalidChoice("category not offered")
     return category

@@ -74,6 +74,7 @@ MATRIX: dict[str, str | frozenset[str]] = {
     "desk.print_badge": ALL_STAFF,
     "desk.settings": ALL_STAFF,
     "desk.counts": ALL_STAFF,
+    "desk.walk_in": ALL_STAFF,
 }
 
 # Pages that answer anyone, but not with 200 for a made-up link.
