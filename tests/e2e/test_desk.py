@@ -33,8 +33,9 @@ PASSWORD = "desk password here"
 
 
 @pytest.fixture(scope="module")
-def desk_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    """The demo site with CSRF on, a check-in account and one attendee; yields (url, payload)."""
+def desk_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[str]]]:
+    """The demo site with CSRF on, a check-in account and two attendees; yields
+    (url, their badge payloads)."""
     folder = tmp_path_factory.mktemp("e2e-desk-site")
 
     class DeskSiteConfig(TestingConfig):
@@ -51,30 +52,36 @@ def desk_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, s
         create_user(EMAIL, Role.CHECKIN, PASSWORD, COMMAND_LINE, display_name="Wang Fang")
         edition = current_edition()
         open_registration(edition, timedelta(days=30))
-        data = RegistrationData(
-            given_name="Amélie",
-            family_name="Durand",
-            email="amelie@example.org",
-            country="FR",
-            category_code="delegate",
-            preferred_language="en",
-            consent=True,
-            organization="Ville de Lyon",
-        )
-        payload = make_payload(register(edition, data).registration.reference)
+        payloads = [
+            make_payload(register(edition, _attendee(given, family)).registration.reference)
+            for given, family in (("Amélie", "Durand"), ("Kenji", "Sato"))
+        ]
         db.session.commit()
         db.session.remove()
     server = make_server(HOST, 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="e2e-desk-site", daemon=True)
     thread.start()
     try:
-        yield f"http://{HOST}:{server.server_port}", payload
+        yield f"http://{HOST}:{server.server_port}", payloads
     finally:
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
         with app.app_context():
             db.engine.dispose()
+
+
+def _attendee(given_name: str, family_name: str) -> RegistrationData:
+    return RegistrationData(
+        given_name=given_name,
+        family_name=family_name,
+        email=f"{given_name.lower()}@example.org",
+        country="FR",
+        category_code="delegate",
+        preferred_language="en",
+        consent=True,
+        organization="Ville de Lyon",
+    )
 
 
 def _open_desk(page: Page, name: str) -> None:
@@ -100,9 +107,9 @@ def _scan(page: Page, payload: str) -> None:
 
 @pytest.mark.e2e
 def test_a_desk_scans_checks_in_and_prints_and_a_second_desk_sees_already_checked_in(
-    browser: Browser, desk_site: tuple[str, str]
+    browser: Browser, desk_site: tuple[str, list[str]]
 ) -> None:
-    url, payload = desk_site
+    url, (payload, _other) = desk_site
     east_context = browser.new_context(base_url=url)
     west_context = browser.new_context(base_url=url)
     try:
@@ -138,3 +145,32 @@ def test_a_desk_scans_checks_in_and_prints_and_a_second_desk_sees_already_checke
     finally:
         east_context.close()
         west_context.close()
+
+
+@pytest.mark.e2e
+def test_a_desk_that_loses_the_network_shows_pending_then_admits_once_when_it_returns(
+    browser: Browser, desk_site: tuple[str, list[str]]
+) -> None:
+    url, (_first, payload) = desk_site
+    context = browser.new_context(base_url=url)
+    try:
+        page = context.new_page()
+        _open_desk(page, "North door")
+        _scan(page, payload)
+        expect(page.locator(".desk-card__state")).to_have_text("✔ OK to enter")
+
+        context.set_offline(True)
+        page.locator(".desk-admit__button").click()
+        pending = page.locator(".desk-admit__pending")
+        expect(pending).to_be_visible()
+        expect(pending).to_contain_text("Pending")
+        expect(page.locator(".desk-card__state")).to_have_text("✔ OK to enter")
+
+        context.set_offline(False)
+        expect(page.locator(".desk-card__state")).to_have_text(
+            "✔ Checked in now: let them in", timeout=10_000
+        )
+        page.reload()
+        expect(page.locator(".desk-card__history li")).to_have_count(1)
+    finally:
+        context.close()
