@@ -6,10 +6,8 @@
 
   var RETRY_MS = 2000;
   var COUNTS_MS = 5000;
-  var desk = document.querySelector(".desk");
-  if (!desk) {
-    return;
-  }
+  var counts = document.querySelector(".desk-counts");
+  var desk = document.querySelector(".desk") || document.body;
   var scanInput = document.getElementById("desk-q");
   var cardBox = document.getElementById("desk-card");
 
@@ -68,6 +66,9 @@
   }
 
   function bindCard() {
+    if (!cardBox) {
+      return;
+    }
     var forms = cardBox.querySelectorAll("form.desk-admit");
     Array.prototype.forEach.call(forms, function (form) {
       form.addEventListener("submit", function (event) {
@@ -99,21 +100,24 @@
   }
 
   function refreshCounts() {
-    var url = desk.getAttribute("data-counts-url");
-    var status = desk.querySelector(".desk-counts__status");
+    if (!counts) {
+      return;
+    }
+    var url = counts.getAttribute("data-counts-url");
+    var status = counts.querySelector(".desk-counts__status");
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) {
         return response.json();
       })
       .then(function (counts) {
         fillRows(
-          desk.querySelector(".desk-counts__entrance tbody"),
+          counts.querySelector(".desk-counts__entrance tbody"),
           counts.entrance.map(function (row) {
             return [row.label, String(row.checked_in), String(row.expected)];
           })
         );
         fillRows(
-          desk.querySelector(".desk-counts__doors tbody"),
+          counts.querySelector(".desk-counts__doors tbody"),
           counts.doors.map(function (row) {
             return [row.label, String(row.attended), row.seats === null ? "—" : String(row.seats)];
           })

@@ -125,6 +125,9 @@ def test_a_desk_scans_checks_in_and_prints_and_a_second_desk_sees_already_checke
         east.keyboard.press("Enter")
         expect(east.locator(".desk-card__state")).to_have_text("✔ Checked in now: let them in")
         expect(east.locator("#desk-q")).to_be_focused()
+        # The live counts follow without a reload: one of the two delegates is in.
+        delegates = east.locator(".desk-counts__entrance tr", has_text="Delegate").locator("td")
+        expect(delegates).to_have_text(["Delegate", "1", "2"])
 
         print_form = east.locator("form[action$='/badge.pdf']")
         token = print_form.locator("input[name=csrf_token]").get_attribute("value")
