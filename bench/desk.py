@@ -118,8 +118,13 @@ class Desk:
         self.cookies: dict[str, str] = {}
         self.name = name
 
-    def request(self, method: str, path: str, form: dict[str, str] | None = None):
-        headers = {"Cookie": "; ".join(f"{key}={value}" for key, value in self.cookies.items())}
+    def request(
+        self, method: str, path: str, form: dict[str, str] | None = None, accept: str = "*/*"
+    ):
+        headers = {
+            "Cookie": "; ".join(f"{key}={value}" for key, value in self.cookies.items()),
+            "Accept": accept,
+        }
         body = None
         if form is not None:
             body = urllib.parse.urlencode(form)
@@ -180,9 +185,11 @@ def run_desk(
         time.sleep(pause)
         action, nonce = ADMIT.search(html).groups()
         token = TOKEN.search(html).group(1)
-        status, page, ms = desk.request("POST", action, {"csrf_token": token, "nonce": nonce})
+        # As desk.js sends it: the answer is JSON with the card, not a whole page.
+        form = {"csrf_token": token, "nonce": nonce}
+        status, page, ms = desk.request("POST", action, form, accept="application/json")
         mine["check_in"].append(ms)
-        if status != 200 or "Checked in now" not in page.decode():
+        if status != 200 or not json.loads(page)["is_admitted"]:
             problems.append(f"check-in {index}: {status}")
         time.sleep(pause)
         badge = printed[index % len(printed)]

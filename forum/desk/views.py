@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from flask import abort, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from forum.accounts.access import PROGRAMME, STAFF, current_actor, role_required, staff_blueprint
@@ -26,6 +25,7 @@ from forum.editions.services import EditionNotFound, current_edition
 from forum.extensions import db
 from forum.i18n import current_language
 from forum.registration.checkin import (
+    CARD_DETAILS,
     Card,
     CheckIn,
     NotAdmissible,
@@ -43,7 +43,7 @@ from forum.registration.checkin import (
     new_nonce,
     undo_check_in,
 )
-from forum.registration.models import Category, Registration, Seat
+from forum.registration.models import Category, Registration
 from forum.registration.search import search_registrations
 from forum.registration.services import AlreadyRegistered, normalize_reference
 
@@ -101,12 +101,7 @@ def _settings(edition: Edition) -> DeskSettings:
 
 def _with_details(registration_id: int) -> Registration | None:
     return db.session.scalars(
-        db.select(Registration)
-        .options(
-            selectinload(Registration.category),
-            selectinload(Registration.seats).selectinload(Seat.session),
-        )
-        .where(Registration.id == registration_id)
+        db.select(Registration).options(*CARD_DETAILS).where(Registration.id == registration_id)
     ).first()
 
 
@@ -155,7 +150,7 @@ def desk() -> tuple[str, int]:
     if not text:
         return _page(edition)
     if looks_like_payload(text):
-        return _page(edition, text=text, card=_card_with_details(card_for_code(edition, text)))
+        return _page(edition, text=text, card=card_for_code(edition, text))
     results = search_registrations(edition, text, limit=SEARCH_LIMIT)
     exact = [found for found in results if found.reference == normalize_reference(text)]
     if exact:
@@ -215,28 +210,31 @@ def _answer(
     is_admitted: bool = False,
     door_check: CheckIn | None = None,
 ) -> Response | tuple[str, int]:
+    """The card after an action: the whole page, or JSON with the card for desk.js."""
     card = card_for(edition, _with_details(registration.id))
-    page, _status = _page(
-        edition, card=card, outcome=outcome, door_check=door_check, just_admitted=is_admitted
+    if request.accept_mimetypes.best != "application/json":
+        return _page(
+            edition,
+            card=card,
+            outcome=outcome,
+            door_check=door_check,
+            just_admitted=is_admitted,
+            status=status,
+        )
+    html = render_template(
+        "desk/_card.html",
+        card=card,
+        records=history(registration),
+        outcome=outcome,
+        door_check=door_check,
+        just_admitted=is_admitted,
+        settings=_settings(edition),
+        nonce=new_nonce(),
+        may_undo=_may_undo(),
     )
-    if request.accept_mimetypes.best == "application/json":
-        return jsonify(
-            state=card.state.value,
-            is_admitted=is_admitted,
-            message=outcome,
-            html=render_template(
-                "desk/_card.html",
-                card=card,
-                records=history(registration),
-                outcome=outcome,
-                door_check=door_check,
-                just_admitted=is_admitted,
-                settings=_settings(edition),
-                nonce=new_nonce(),
-                may_undo=_may_undo(),
-            ),
-        ), status
-    return page, status
+    return jsonify(
+        state=card.state.value, is_admitted=is_admitted, message=outcome, html=html
+    ), status
 
 
 @bp.route("/registrations/<int:registration_id>/undo", methods=["POST"])

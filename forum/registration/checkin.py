@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, func, select, update
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, selectinload
 
 from forum.accounts.models import User
 from forum.agenda.models import Session
@@ -364,6 +364,13 @@ class Card:
     admission: CheckIn | None = None  # the admission that holds, when already checked in
 
 
+# What the card shows besides the registration's own columns, loaded with it.
+CARD_DETAILS = (
+    joinedload(Registration.category),
+    selectinload(Registration.seats).joinedload(Seat.session),
+)
+
+
 def looks_like_payload(text: str) -> bool:
     """Whether the text is meant as a badge code (as a scanner types it), not search text.
 
@@ -382,7 +389,7 @@ def card_for_code(edition: Edition, text: str) -> Card:
     else:
         reference = normalize_reference(text)
     registration = db.session.scalars(
-        select(Registration).where(Registration.reference == reference)
+        select(Registration).options(*CARD_DETAILS).where(Registration.reference == reference)
     ).first()
     if registration is None:
         return Card(CardState.UNKNOWN)
