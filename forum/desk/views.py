@@ -43,7 +43,7 @@ from forum.registration.checkin import (
     new_nonce,
     undo_check_in,
 )
-from forum.registration.models import Category, Registration
+from forum.registration.models import Category, Registration, RegistrationStatus
 from forum.registration.search import search_registrations
 from forum.registration.services import AlreadyRegistered, normalize_reference
 
@@ -253,12 +253,14 @@ def undo(registration_id: int) -> Response | tuple[str, int]:
 
 @bp.route("/registrations/<int:registration_id>/badge.pdf", methods=["POST"])
 @role_required(*STAFF)
-def print_badge(registration_id: int) -> Response:
+def print_badge(registration_id: int) -> Response | tuple[str, int]:
     """The badge PDF in the desk's layout (stored copy when current); counts one print."""
     edition = _edition()
     registration = db.get_or_404(Registration, registration_id)
     if registration.edition_id != edition.id:
         abort(404)
+    if registration.status != RegistrationStatus.CONFIRMED.value:
+        return _answer(edition, registration, _("Only confirmed registrations get a badge."), 409)
     pdf = badge_pdf(registration, _settings(edition).layout)
     record_prints([registration])
     db.session.commit()

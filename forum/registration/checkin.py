@@ -139,6 +139,11 @@ def check_in(
     ).rowcount
     db.session.expire(registration, ["checked_in_at", "checkin_desk"])
     if claimed != 1:
+        # A retry that arrived while its first attempt was still running waited for it
+        # on the row; it is the same attempt, and the first one's answer is its answer.
+        earlier = _check_in_with_nonce(nonce)
+        if earlier is not None:
+            return Admission(is_admitted=True, check_in=earlier)
         return Admission(is_admitted=False, check_in=_last_admission(registration))
     admission = _add(registration, CheckInKind.ADMIT, desk, actor, nonce, now)
     record(

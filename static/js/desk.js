@@ -109,16 +109,16 @@
       .then(function (response) {
         return response.json();
       })
-      .then(function (counts) {
+      .then(function (figures) {
         fillRows(
           counts.querySelector(".desk-counts__entrance tbody"),
-          counts.entrance.map(function (row) {
+          figures.entrance.map(function (row) {
             return [row.label, String(row.checked_in), String(row.expected)];
           })
         );
         fillRows(
           counts.querySelector(".desk-counts__doors tbody"),
-          counts.doors.map(function (row) {
+          figures.doors.map(function (row) {
             return [row.label, String(row.attended), row.seats === null ? "—" : String(row.seats)];
           })
         );

@@ -106,3 +106,16 @@ def test_ten_desks_at_once_make_one_admission(app: Flask, registration_id: int) 
     assert sum(1 for result in results if result[0]) == 1
     assert len({result[1] for result in results}) == 1
     assert len(_admissions(registration_id)) == 1
+
+
+def test_a_retry_arriving_while_its_first_attempt_runs_gets_the_same_admission(
+    app: Flask, registration_id: int
+) -> None:
+    results = _at_once(
+        app, [("East hall", "same-nonce"), ("East hall", "same-nonce")], registration_id
+    )
+
+    assert not [result for result in results if isinstance(result, BaseException)], results
+    # Both are the one attempt: the retry either saw it done or waited for it on the row.
+    assert [result[0] for result in results] == [True, True]
+    assert len(_admissions(registration_id)) == 1

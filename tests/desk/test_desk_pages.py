@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from admin.conftest import LoginAs
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -197,3 +198,43 @@ def test_desk_at_a_door_records_the_seat_and_not_an_entrance(
     assert counts[door.id]["attended"] == 1
     db.session.refresh(registration)
     assert registration.checked_in_at is None
+
+
+def test_desk_print_badge_of_a_cancelled_registration_is_refused(
+    login_as: LoginAs, make_registration: MakeRegistration
+) -> None:
+    registration = make_registration("cancelled")
+
+    response = _desk(login_as).post(f"/en/desk/registrations/{registration.id}/badge.pdf")
+
+    assert response.status_code == 409
+    assert "Only confirmed registrations get a badge." in response.get_data(as_text=True)
+    db.session.refresh(registration)
+    assert registration.badge_prints == 0
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["王小明", "xiaoming.w@example.org", "Haidian Service", "WANG xiaoming", "reference"],
+)
+def test_desk_search_finds_by_each_field(
+    login_as: LoginAs, make_registration: MakeRegistration, typed: str
+) -> None:
+    registration = make_registration(
+        given_name="Xiaoming",
+        family_name="Wang",
+        name_zh="王小明",
+        email="xiaoming.w@example.org",
+        organization="Haidian Service Centre",
+    )
+    if typed == "reference":
+        typed = registration.formatted_reference.lower()
+
+    page = _desk(login_as).get("/en/desk/", query_string={"q": typed}).get_data(as_text=True)
+
+    if typed == registration.formatted_reference.lower():
+        # A reference opens the card at once.
+        assert "OK to enter" in page
+        assert registration.formatted_reference in page
+    else:
+        assert f"/en/desk/registrations/{registration.id}" in page
