@@ -43,6 +43,7 @@ VERB_LABELS = {
     "undo_check_in": _l("check-in undone"),
     "door_check": _l("scanned at a door"),
     "walk_in": _l("registered at the desk"),
+    "print_badge": _l("badge printed"),
 }
 
 

@@ -27,6 +27,7 @@ KIND_LABELS = {
     CheckInKind.ADMIT: _l("checked in"),
     CheckInKind.UNDO: _l("check-in undone"),
     CheckInKind.DOOR: _l("scanned at a door"),
+    CheckInKind.PRINT: _l("badge printed"),
 }
 
 

@@ -19,7 +19,7 @@ from forum.agenda.models import Session, SessionKind
 from forum.agenda.services import sessions_of
 from forum.desk.forms import WalkInForm
 from forum.desk.labels import TEMPLATE_HELPERS
-from forum.documents.badges import BadgeLayout, badge_pdf, record_prints
+from forum.documents.badges import BadgeLayout, badge_pdf
 from forum.editions.models import Edition
 from forum.editions.services import EditionNotFound, current_edition
 from forum.extensions import db
@@ -41,6 +41,7 @@ from forum.registration.checkin import (
     history,
     looks_like_payload,
     new_nonce,
+    record_badge_print,
     undo_check_in,
 )
 from forum.registration.models import Category, Registration, RegistrationStatus
@@ -261,8 +262,9 @@ def print_badge(registration_id: int) -> Response | tuple[str, int]:
         abort(404)
     if registration.status != RegistrationStatus.CONFIRMED.value:
         return _answer(edition, registration, _("Only confirmed registrations get a badge."), 409)
-    pdf = badge_pdf(registration, _settings(edition).layout)
-    record_prints([registration])
+    settings = _settings(edition)
+    pdf = badge_pdf(registration, settings.layout)
+    record_badge_print(registration, settings.name, current_actor())
     db.session.commit()
     response = Response(pdf, mimetype="application/pdf")
     filename = f"badge-{registration.reference}.pdf"

@@ -8,7 +8,7 @@ PostgreSQL the second waits for the first's row lock and then finds the row take
 SQLite the write lock serializes them the same way. Exactly one admits, the other is
 told "already checked in" with the winner's desk and time.
 
-Every admission, undo and door check is an append-only `CheckIn` row (who, which desk
+Every admission, undo, door check and badge print is an append-only `CheckIn` row (who, which desk
 or door, when) and an audit entry on the registration, in the caller's transaction.
 The functions here add and flush; the caller commits once.
 """
@@ -27,6 +27,7 @@ from forum.accounts.models import User
 from forum.agenda.models import Session
 from forum.audit import Actor, record
 from forum.columns import UTCDateTime, one_of
+from forum.documents.badges import record_prints
 from forum.documents.qr import PREFIX as PAYLOAD_PREFIX
 from forum.documents.qr import verify_payload
 from forum.editions.models import Edition
@@ -42,6 +43,7 @@ class CheckInKind(StrEnum):
     ADMIT = "admit"  # at the main entrance
     UNDO = "undo"  # an organizer takes an admission back
     DOOR = "door"  # at a sub-forum's door
+    PRINT = "print"  # a badge printed at a desk (not an admission)
 
 
 class DoorSeat(StrEnum):
@@ -216,6 +218,24 @@ def check_at_door(
         label=registration.reference,
     )
     return door
+
+
+def record_badge_print(
+    registration: Registration, desk: str, actor: Actor, now: datetime | None = None
+) -> CheckIn:
+    """Count one print of the registration's badge (atomically) and record who printed it
+    where. A reprint is not a second entry: admission is untouched."""
+    record_prints([registration])
+    row = _add(
+        registration,
+        CheckInKind.PRINT,
+        clean_desk_name(desk),
+        actor,
+        new_nonce(),
+        now or datetime.now(UTC),
+    )
+    record(actor, "registration.print_badge", registration, label=registration.reference)
+    return row
 
 
 def door_seat(registration: Registration, session: Session) -> DoorSeat:

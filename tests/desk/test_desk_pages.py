@@ -7,10 +7,11 @@ from admin.conftest import LoginAs
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from forum.audit import history_of
 from forum.documents.qr import make_payload
 from forum.editions.models import Edition
 from forum.extensions import db
-from forum.registration.checkin import CheckIn
+from forum.registration.checkin import CheckIn, history
 from forum.registration.models import Registration
 
 from .conftest import MakeRegistration
@@ -149,6 +150,10 @@ def test_desk_print_badge_sends_the_pdf_and_counts_the_print_not_an_entry(
     db.session.refresh(registration)
     assert registration.badge_prints == 2
     assert registration.checked_in_at is None
+    prints = [row for row in history(registration) if row.kind == "print"]
+    assert [(row.desk, row.actor_name) for row in prints] == [("East hall 2", "checkin")] * 2
+    actions = [event.action for event in history_of("registration", registration.id)]
+    assert actions.count("registration.print_badge") == 2
 
 
 def test_desk_undo_by_an_organizer_lets_the_person_check_in_again(

@@ -1,4 +1,4 @@
-"""Check-ins: admissions, undos and door checks, append-only
+"""Check-ins: admissions, undos, door checks and badge prints, append-only
 
 Revision ID: 0008
 Revises: 0007
@@ -30,7 +30,7 @@ def upgrade():
     sa.Column('actor_name', sa.String(length=254), nullable=False),
     sa.Column('at', forum.columns.UTCDateTime(timezone=True), nullable=False),
     sa.Column('nonce', sa.String(length=64), nullable=False),
-    sa.CheckConstraint("kind IN ('admit', 'undo', 'door')", name=op.f('ck_check_ins_kind')),
+    sa.CheckConstraint("kind IN ('admit', 'undo', 'door', 'print')", name=op.f('ck_check_ins_kind')),
     sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_check_ins_actor_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['registration_id'], ['registrations.id'], name=op.f('fk_check_ins_registration_id_registrations'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['session_id'], ['sessions.id'], name=op.f('fk_check_ins_session_id_sessions'), ondelete='CASCADE'),
