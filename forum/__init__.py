@@ -19,6 +19,7 @@ from forum.admin.registrations import bp as registrations_bp
 from forum.admin.views import bp as admin_bp
 from forum.agenda.models import Room, Session, Talk, TalkSpeaker
 from forum.agenda.views import bp as agenda_bp
+from forum.desk.views import bp as desk_bp
 from forum.documents.views import bp as documents_bp
 from forum.editions.models import Edition
 from forum.editions.views import bp as editions_bp
@@ -75,6 +76,7 @@ def create_app(config: str | object = "development") -> Flask:
     app.register_blueprint(registrations_bp)
     app.register_blueprint(outbox_bp)
     app.register_blueprint(categories_bp)
+    app.register_blueprint(desk_bp)
     watch_content_models(Edition, Room, Session, Talk, TalkSpeaker, Speaker)
     i18n.init_app(app)
     names.init_app(app)

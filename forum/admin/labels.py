@@ -50,6 +50,11 @@ VERB_LABELS = {
     "revoke_links": _l("manage links revoked"),
     "erase": _l("personal data erased"),
     "retry": _l("queued again"),
+    "check_in": _l("checked in"),
+    "undo_check_in": _l("check-in undone"),
+    "door_check": _l("scanned at a door"),
+    "walk_in": _l("registered at the desk"),
+    "print_badge": _l("badge printed"),
 }
 
 

@@ -219,17 +219,27 @@ def live_registration_for_email(edition: Edition, email: str) -> Registration | 
     ).first()
 
 
-def register(edition: Edition, data: RegistrationData, now: datetime | None = None) -> Registered:
+def register(
+    edition: Edition,
+    data: RegistrationData,
+    now: datetime | None = None,
+    *,
+    is_walk_in: bool = False,
+) -> Registered:
     """Create a registration with its seats, its manage link and its confirmation e-mail.
 
+    A walk-in is registered by desk staff on the day: the window need not be open, any
+    category may be chosen, and it is confirmed at once (the staff member approves it).
     The caller commits, which releases the seat locks taken here. Raises
     RegistrationClosed, InvalidChoice, and AlreadyRegistered (roll back, then look up).
     """
     now = now or datetime.now(UTC)
-    if registration_window_state(edition, now) is not WindowState.OPEN:
+    if not is_walk_in and registration_window_state(edition, now) is not WindowState.OPEN:
         raise RegistrationClosed(edition.year)
-    category = _public_category(data.category_code)
-    return create_registration(edition, category, data, now)
+    category = _category(data.category_code, is_public_only=not is_walk_in)
+    # The staff member at the desk approves a walk-in by registering them.
+    status = RegistrationStatus.CONFIRMED if is_walk_in else None
+    return create_registration(edition, category, data, now, status)
 
 
 def create_registration(
@@ -277,10 +287,11 @@ def create_registration(
     return Registered(registration=registration, manage_token=token)
 
 
-def _public_category(code: str) -> Category:
-    category = db.session.scalars(
-        select(Category).where(Category.code == code, Category.is_public)
-    ).first()
+def _category(code: str, *, is_public_only: bool) -> Category:
+    query = select(Category).where(Category.code == code)
+    if is_public_only:
+        query = query.where(Category.is_public)
+    category = db.session.scalars(query).first()
     if category is None:
         raise InvalidChoice("category not offered")
     return category

@@ -90,6 +90,14 @@ MATRIX: dict[str, str | frozenset[str]] = {
     "categories.index": PROGRAMME,
     "categories.new": PROGRAMME,
     "categories.edit": PROGRAMME,
+    "desk.desk": ALL_STAFF,
+    "desk.card": ALL_STAFF,
+    "desk.admit": ALL_STAFF,
+    "desk.undo": PROGRAMME,
+    "desk.print_badge": ALL_STAFF,
+    "desk.settings": ALL_STAFF,
+    "desk.counts": ALL_STAFF,
+    "desk.walk_in": ALL_STAFF,
 }
 
 # Pages that answer anyone, but not with 200 for a made-up link.
@@ -98,11 +106,11 @@ GONE_FOR_A_BAD_LINK = {"accounts.accept_invitation"}
 # Pages that, for those allowed, only send them on (to the current edition's page).
 FORWARDING = {"programme.current_programme", "programme.current_conflicts"}
 
-STAFF_PREFIX = "/<lang:lang>/admin"
+STAFF_PREFIXES = ("/<lang:lang>/admin", "/<lang:lang>/desk")
 
 
 def staff_rules(app: Flask) -> list[Rule]:
-    return [rule for rule in app.url_map.iter_rules() if rule.rule.startswith(STAFF_PREFIX)]
+    return [rule for rule in app.url_map.iter_rules() if rule.rule.startswith(STAFF_PREFIXES)]
 
 
 def sample_values() -> dict[str, int | str]:
@@ -119,8 +127,8 @@ def sample_values() -> dict[str, int | str]:
         "talk_id": db.session.scalars(db.select(Talk.id).order_by(Talk.id)).first(),
         "speaker_id": db.session.scalars(db.select(Speaker.id).order_by(Speaker.id)).first(),
         "user_id": db.session.scalars(db.select(User.id).order_by(User.id)).first(),
-        "token": "not-a-real-invitation",
         "registration_id": _a_registration_id(edition),
+        "token": "not-a-real-invitation",
         "category_id": db.session.scalars(db.select(Category.id)).first(),
         "message_id": db.session.scalars(db.select(OutboxMessage.id)).first() or 1,
     }

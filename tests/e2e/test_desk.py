@@ -1,0 +1,179 @@
+"""Two check-in desks in the browser: scan, see the card, check in, print; a rescan says so."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from werkzeug.serving import make_server
+
+from config import TestingConfig
+from forum import create_app
+from forum.accounts.models import Role
+from forum.accounts.services import create_user
+from forum.audit import COMMAND_LINE
+from forum.demo import seed_demo
+from forum.documents.qr import make_payload
+from forum.editions.services import current_edition
+from forum.extensions import db
+from forum.registration.services import (
+    RegistrationData,
+    ensure_default_categories,
+    open_registration,
+    register,
+)
+
+from .conftest import HOST, compile_translations
+
+EMAIL = "desk@e2e.example.org"
+PASSWORD = "desk password here"
+
+
+@pytest.fixture(scope="module")
+def desk_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[str]]]:
+    """The demo site with CSRF on, a check-in account and two attendees; yields
+    (url, their badge payloads)."""
+    folder = tmp_path_factory.mktemp("e2e-desk-site")
+
+    class DeskSiteConfig(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{folder / 'forum-e2e-desk.sqlite3'}"
+        BABEL_TRANSLATION_DIRECTORIES = str(compile_translations(folder / "translations"))
+        WTF_CSRF_ENABLED = True
+
+    app = create_app(DeskSiteConfig)
+    with app.app_context():
+        db.create_all()
+        ensure_default_categories()
+        db.session.commit()
+        seed_demo()
+        create_user(EMAIL, Role.CHECKIN, PASSWORD, COMMAND_LINE, display_name="Wang Fang")
+        edition = current_edition()
+        open_registration(edition, timedelta(days=30))
+        payloads = [
+            make_payload(register(edition, _attendee(given, family)).registration.reference)
+            for given, family in (("Amélie", "Durand"), ("Kenji", "Sato"))
+        ]
+        db.session.commit()
+        db.session.remove()
+    server = make_server(HOST, 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="e2e-desk-site", daemon=True)
+    thread.start()
+    try:
+        yield f"http://{HOST}:{server.server_port}", payloads
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        with app.app_context():
+            db.engine.dispose()
+
+
+def _attendee(given_name: str, family_name: str) -> RegistrationData:
+    return RegistrationData(
+        given_name=given_name,
+        family_name=family_name,
+        email=f"{given_name.lower()}@example.org",
+        country="FR",
+        category_code="delegate",
+        preferred_language="en",
+        consent=True,
+        organization="Ville de Lyon",
+    )
+
+
+def _open_desk(page: Page, name: str) -> None:
+    page.goto("/en/admin/login")
+    page.fill("#email", EMAIL)
+    page.fill("#password", PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("Welcome, Wang Fang")
+    page.goto("/en/desk/")
+    # A new device names its desk first; the field has the focus.
+    expect(page.locator("#desk-name")).to_be_focused()
+    page.keyboard.type(name)
+    page.keyboard.press("Enter")
+    expect(page.locator("h1 .desk-name")).to_have_text(name)
+
+
+def _scan(page: Page, payload: str) -> None:
+    """What a USB scanner does: type the code into the focused input, then Enter."""
+    expect(page.locator("#desk-q")).to_be_focused()
+    page.keyboard.type(payload)
+    page.keyboard.press("Enter")
+
+
+@pytest.mark.e2e
+def test_a_desk_scans_checks_in_and_prints_and_a_second_desk_sees_already_checked_in(
+    browser: Browser, desk_site: tuple[str, list[str]]
+) -> None:
+    url, (payload, _other) = desk_site
+    east_context = browser.new_context(base_url=url)
+    west_context = browser.new_context(base_url=url)
+    try:
+        east = east_context.new_page()
+        _open_desk(east, "East hall 2")
+        _scan(east, payload)
+        card = east.locator(".desk-card")
+        expect(card.locator(".desk-card__state")).to_have_text("✔ OK to enter")
+        expect(card.locator(".desk-card__name")).to_contain_text("Amélie Durand")
+
+        # Keyboard only: Tab to the check-in button and press Enter.
+        east.locator(".desk-admit__button").focus()
+        east.keyboard.press("Enter")
+        expect(east.locator(".desk-card__state")).to_have_text("✔ Checked in now: let them in")
+        expect(east.locator("#desk-q")).to_be_focused()
+        # The live counts follow without a reload: one of the two delegates is in.
+        delegates = east.locator(".desk-counts__entrance tr", has_text="Delegate").locator("td")
+        expect(delegates).to_have_text(["Delegate", "1", "2"])
+
+        print_form = east.locator("form[action$='/badge.pdf']")
+        token = print_form.locator("input[name=csrf_token]").get_attribute("value")
+        badge = east_context.request.post(
+            url + print_form.get_attribute("action"), form={"csrf_token": token}
+        )
+        assert badge.ok
+        assert badge.headers["content-type"] == "application/pdf"
+        assert badge.body().startswith(b"%PDF")
+
+        west = west_context.new_page()
+        _open_desk(west, "West hall")
+        _scan(west, payload)
+        state = west.locator(".desk-card__state")
+        expect(state).to_have_text("✖ Already checked in")
+        expect(west.locator(".desk-card__already")).to_contain_text("at East hall 2 by Wang Fang")
+        expect(west.locator(".desk-admit__button")).to_have_count(0)
+    finally:
+        east_context.close()
+        west_context.close()
+
+
+@pytest.mark.e2e
+def test_a_desk_that_loses_the_network_shows_pending_then_admits_once_when_it_returns(
+    browser: Browser, desk_site: tuple[str, list[str]]
+) -> None:
+    url, (_first, payload) = desk_site
+    context = browser.new_context(base_url=url)
+    try:
+        page = context.new_page()
+        _open_desk(page, "North door")
+        _scan(page, payload)
+        expect(page.locator(".desk-card__state")).to_have_text("✔ OK to enter")
+
+        context.set_offline(True)
+        page.locator(".desk-admit__button").click()
+        pending = page.locator(".desk-admit__pending")
+        expect(pending).to_be_visible()
+        expect(pending).to_contain_text("Pending")
+        expect(page.locator(".desk-card__state")).to_have_text("✔ OK to enter")
+
+        context.set_offline(False)
+        expect(page.locator(".desk-card__state")).to_have_text(
+            "✔ Checked in now: let them in", timeout=10_000
+        )
+        page.reload()
+        expect(page.locator(".desk-card__history li")).to_have_count(1)
+    finally:
+        context.close()
