@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.accounts.models import PASSWORD_METHOD, Role, User, new_login_token
@@ -10,9 +12,14 @@ from forum.extensions import db
 
 MIN_PASSWORD_LENGTH = 10
 
+
 # Checked against when the e-mail is unknown, so a login takes as long either way and
 # its timing tells nobody which accounts exist.
-_DUMMY_HASH = generate_password_hash("not a password of anyone", method=PASSWORD_METHOD)
+@cache
+def _dummy_hash() -> str:
+    # Made on the first failed login, not at import: scrypt takes a tenth of a second,
+    # which every process start would pay.
+    return generate_password_hash("not a password of anyone", method=PASSWORD_METHOD)
 
 
 class AccountError(ValueError):
@@ -122,7 +129,7 @@ def authenticate(email: str, password: str) -> User | None:
     """The active account with this e-mail and password, else None (never says which failed)."""
     user = user_by_email(email)
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
         return None
     if not user.check_password(password) or not user.is_active:
         return None
