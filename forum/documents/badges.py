@@ -17,7 +17,7 @@ import hashlib
 import json
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -565,6 +565,7 @@ def render_badges(badges: Sequence[Badge], layout: BadgeLayout) -> bytes:
     if len(chunks) == 1:
         return html_to_pdf(badges_html(badges, layout), BADGE_USER_AGENT_CSS)
     template = current_app.jinja_env.get_template(BADGES_TEMPLATE)
+    # Joining reads each chunk as it arrives, while the later chunks are still rendering.
     pdfs = _render_in_parallel(template, [(chunk, layout) for chunk in chunks])
     return join_pdfs(pdfs, title=f"Badges {badges[0].edition_year}")
 
@@ -581,8 +582,8 @@ def _render_chunk(chunk: tuple[Sequence[Badge], BadgeLayout]) -> bytes:
 
 def _render_in_parallel(
     template: Template, chunks: list[tuple[Sequence[Badge], BadgeLayout]]
-) -> list[bytes]:
-    """PDFs of several chunks of badges, in order, using every core.
+) -> Iterator[bytes]:
+    """PDFs of several chunks of badges, in order, as each is done, using every core.
 
     WeasyPrint is pure Python and holds the GIL, so only processes run it in parallel.
     The children are forked: they inherit the loaded fonts and the template.
@@ -590,14 +591,14 @@ def _render_in_parallel(
     global _forked_template
     processes = min(len(chunks), os.cpu_count() or 1)
     if processes < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [
-            html_to_pdf(_badges_html(template, *chunk), BADGE_USER_AGENT_CSS) for chunk in chunks
-        ]
+        for chunk in chunks:
+            yield html_to_pdf(_badges_html(template, *chunk), BADGE_USER_AGENT_CSS)
+        return
     _forked_template = template
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
-            return list(pool.map(_render_chunk, chunks))
+            yield from pool.map(_render_chunk, chunks)
     finally:
         _forked_template = None
 

@@ -249,6 +249,33 @@ def test_badges_batch_is_one_page_per_badge(
         )
 
 
+@pytest.mark.parametrize("layout", [BadgeLayout.A6, BadgeLayout.A4_SHEET])
+def test_batch_rendered_in_several_processes_keeps_every_badge_in_order(
+    app: Flask,
+    attendees: dict[str, Attendee],
+    pdf_folder: Path,
+    layout: BadgeLayout,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Chunks of 4 make this small batch take the parallel path that a batch of hundreds takes.
+    monkeypatch.setattr("forum.documents.badges.CHUNK_SIZE", 4)
+    with app.app_context():
+        pdf = _render(
+            [attendees[key] for key in SCRIPTS], layout, pdf_folder, f"chunked-{layout.value}"
+        )
+
+    per_page = 4 if layout is BadgeLayout.A4_SHEET else 1
+    assert reading.page_count(pdf) == math.ceil(len(SCRIPTS) / per_page)
+    for index, key in enumerate(SCRIPTS):
+        assert attendees[key].formatted_reference in reading.text(pdf, index // per_page + 1)
+    assert reading.info(pdf)["Title"] == f"Badges {current_edition_year(app)}"
+
+
+def current_edition_year(app: Flask) -> int:
+    with app.app_context():
+        return current_edition().year
+
+
 def _badge_box(layout: BadgeLayout, index: int) -> tuple[float, float, float, float]:
     """(left, top, right, bottom) of the index-th badge on its page, in points."""
     size = LAYOUT_SIZES[layout]
