@@ -16,6 +16,7 @@ from pypdf.generic import Destination
 from sqlalchemy import select
 
 from forum.agenda.models import Session, Talk, TalkSpeaker
+from forum.documents.programme import render_programme
 from forum.editions.models import Edition
 from forum.editions.services import current_edition
 from forum.extensions import db
@@ -322,6 +323,45 @@ def test_programme_never_ends_a_page_with_a_heading(
         last = reading.squeezed(body[-1]) if body else ""
         assert not any(title.endswith(last) for title in titles), (page, body[-1])
         assert not re.search(r"\d+ parallel sessions?|\d+场平行会议", body[-1]), (page, body[-1])
+
+
+def _headings(edition: Edition, lang: str) -> set[str]:
+    return {
+        reading.squeezed(session.title.in_language(lang))
+        for session in _published_sessions(edition)
+    }
+
+
+def _pages_ending_with_a_heading(path: Path, headings: set[str]) -> list[tuple[int, str]]:
+    ending = []
+    for page in range(2, reading.page_count(path) + 1):
+        lines = [line for line in reading.text(path, page).splitlines() if line.strip()]
+        body = [line for line in lines if "/" not in line]  # the footer: "3 / 9"
+        last = body[-1] if body else ""
+        if any(title.endswith(reading.squeezed(last)) for title in headings if last) or re.search(
+            r"\d+ parallel sessions?", last
+        ):
+            ending.append((page, last))
+    return ending
+
+
+def test_programme_keeps_headings_with_their_text_wherever_the_page_breaks(
+    changes_data: Flask, tmp_path: Path
+) -> None:
+    """The demo programme alone may never put a heading at a page's foot; a summary of
+    growing length on the first session moves every later heading down line by line,
+    across the bottom of the pages."""
+    edition = current_edition()
+    first = min(_published_sessions(edition), key=lambda session: session.starts_at)
+    headings = _headings(edition, "en")
+    path = tmp_path / "programme.pdf"
+
+    for lines in range(0, 36, 3):
+        first.summary = Translated(en=" ".join(["A line of filler for the summary."] * 3 * lines))
+        db.session.flush()
+        path.write_bytes(render_programme(edition, "en"))
+
+        assert _pages_ending_with_a_heading(path, headings) == [], lines
 
 
 def test_programme_groups_speakers_by_role(
