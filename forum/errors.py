@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import (
@@ -14,9 +14,11 @@ from werkzeug.exceptions import (
     NotFound,
     RequestEntityTooLarge,
     SecurityError,
+    ServiceUnavailable,
     TooManyRequests,
 )
 
+from forum.documents.fonts import MissingFont
 from forum.i18n import LANGUAGES, preferred_language
 
 # A page, its status and the headers the error carries (Allow on a 405, for example).
@@ -61,6 +63,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(SecurityError, _untrusted_host)
     for error_class in EXPLANATIONS:
         app.register_error_handler(error_class, _explained_error)
+    app.register_error_handler(MissingFont, _missing_font)
 
 
 def _language_of_failed_request() -> str:
@@ -101,3 +104,19 @@ def _explained_error(error: HTTPException) -> ErrorPage:
 def _untrusted_host(error: SecurityError) -> ErrorPage:
     # No URL can be built for a host the site does not serve, so this page has no links.
     return _render_error(error, "errors/untrusted_host.html")
+
+
+def _missing_font(error: MissingFont) -> ErrorPage:
+    """A badge or booklet with a script this server has no font for: the organizers must
+    install one (the log names the package); the visitor is told, not shown a crash."""
+    current_app.logger.error("Document not printed: %s", error)
+    return _render_error(
+        ServiceUnavailable(),
+        "errors/explained.html",
+        heading=_l("This document cannot be printed yet"),
+        explanation=_l(
+            "It contains writing that this server has no font for, and the site does not "
+            "print empty boxes instead of letters. The organizers have been told. Please try "
+            "again later, or ask at the registration desk."
+        ),
+    )

@@ -613,6 +613,51 @@ def test_badge_without_a_font_for_its_script_raises_missing_font(
     assert _stored_count(attendee) == stored_before
 
 
+DOWNLOAD_IN_CHILD = """
+import sys
+from config import TestingConfig
+from forum import create_app
+from forum.editions.services import current_edition
+from forum.extensions import db
+
+class Config(TestingConfig):
+    SQLALCHEMY_DATABASE_URI = sys.argv[1]
+
+def allow_downloads(allowed):
+    with app.app_context():
+        current_edition().are_attendee_badges_open = allowed
+        db.session.commit()
+
+app = create_app(Config)
+allow_downloads(True)
+try:
+    for lang in ("en", "zh"):
+        response = app.test_client().get(f"/{lang}/registration/{sys.argv[2]}/badge.pdf")
+        print(lang, response.status_code, response.get_data(as_text=True).replace("\\n", " "))
+finally:
+    allow_downloads(False)
+"""
+
+
+def test_own_badge_download_without_a_font_explains_instead_of_crashing(
+    app_context: Flask, attendees: dict[str, Attendee], without_noto_core: dict[str, str]
+) -> None:
+    result = run_python(
+        DOWNLOAD_IN_CHILD,
+        app_context.config["SQLALCHEMY_DATABASE_URI"],
+        attendees["hi"].token,
+        env=without_noto_core,
+    )
+
+    pages = dict(line.split(" ", 1) for line in result.stdout.splitlines())
+    assert pages["en"].startswith("503 "), result.stdout + result.stderr
+    assert "This document cannot be printed yet" in pages["en"]
+    assert pages["zh"].startswith("503 ")
+    assert "该文件暂时无法打印" in pages["zh"]
+    assert "Cannot print Devanagari text" in result.stderr  # the log tells the organizers why
+    assert "fonts-noto-core" in result.stderr
+
+
 PRERENDER_IN_CHILD = """
 import sys
 from config import TestingConfig
