@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BaseConverter, IntegerConverter
 
 import config as config_module
-from forum import cli, database, errors, i18n, names, security
+from forum import cli, database, errors, i18n, migrating, names, security
 from forum.accounts.views import bp as accounts_bp
 from forum.admin.categories import bp as categories_bp
 from forum.admin.outbox import bp as outbox_bp
@@ -23,7 +23,7 @@ from forum.desk.views import bp as desk_bp
 from forum.documents.views import bp as documents_bp
 from forum.editions.models import Edition
 from forum.editions.views import bp as editions_bp
-from forum.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
+from forum.extensions import babel, cache, csrf, db, limiter, login_manager
 from forum.i18n import LANGUAGES, current_language
 from forum.page_cache import watch_content_models
 from forum.registration.views import bp as registration_bp
@@ -105,13 +105,7 @@ def _config_object(config: str | object) -> object:
 
 def _init_extensions(app: Flask) -> None:
     db.init_app(app)
-    migrate.init_app(
-        app,
-        db,
-        directory=str(ROOT / "forum" / "migrations"),
-        render_as_batch=True,
-        compare_type=True,
-    )
+    migrating.init_app(app)
     babel.init_app(app, locale_selector=current_language, timezone_selector=lambda: None)
     csrf.init_app(app)
     cache.init_app(app)

@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
-
-from icalendar import Calendar, Event, Timezone
 
 from forum.agenda.models import Room, Session, Talk
 from forum.agenda.services import public_participants
@@ -16,6 +14,9 @@ from forum.editions.models import Edition
 from forum.i18n import Translated, country_name_in_languages
 from forum.names import latin_name, primary_name
 from forum.speakers.models import Speaker
+
+if TYPE_CHECKING:
+    from icalendar import Event, Timezone
 
 PRODUCT_ID = "-//Beijing Forum on Swift Response to Public Complaints//forum//EN"
 
@@ -40,6 +41,9 @@ def agenda_calendar(
     `describe_items` lists each session's items in its description; e-mail attachments
     leave them out, which spares loading the whole programme for every registration.
     """
+    # icalendar takes a tenth of a second to import; most processes never write a calendar.
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
@@ -61,6 +65,8 @@ def agenda_calendar(
 @cache
 def _vtimezone(name: str) -> Timezone:
     """The VTIMEZONE of a zone; working out its transitions takes tens of milliseconds."""
+    from icalendar import Timezone
+
     return Timezone.from_tzid(name)
 
 
@@ -74,6 +80,8 @@ def _session_event(
     url: str,
     describe_items: bool,
 ) -> Event:
+    from icalendar import Event
+
     event = Event()
     event.add("uid", session_uid(session, uid_domain))
     event.add("dtstamp", stamp)

@@ -13,9 +13,6 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-
 from forum.editions.models import Edition
 from forum.extensions import db
 from forum.registration.listing import RegistrationFilters, filtered_registrations
@@ -118,6 +115,10 @@ def export_csv(edition: Edition, filters: RegistrationFilters, columns: list[Col
 
 
 def export_xlsx(edition: Edition, filters: RegistrationFilters, columns: list[Column]) -> bytes:
+    # openpyxl takes a twentieth of a second to import: loaded by exports, not at start-up.
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(f"{edition.year}")
     sheet.append([column.key for column in columns])

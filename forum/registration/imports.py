@@ -19,7 +19,6 @@ from datetime import UTC, datetime
 from babel import Locale
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from openpyxl import load_workbook
 from sqlalchemy import select
 
 from forum.audit import Actor
@@ -122,6 +121,8 @@ def _decode(data: bytes) -> str:
 
 
 def _xlsx_rows(data: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook  # slow to import; only imports of XLSX files need it
+
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
