@@ -258,7 +258,7 @@ def import_guests(
 ) -> int:
     """Check the rows again and register every new one, or none (the caller commits once).
 
-    Each guest gets their confirmation e-mail, in their language, through the outbox.
+    Each guest gets an invitation e-mail, in their language, through the outbox.
     Raises NothingToImport when any row is rejected. Returns how many were registered.
     """
     preview = preview_import(edition, rows)
@@ -266,7 +266,7 @@ def import_guests(
         raise NothingToImport(len(preview.rejected))
     now = now or datetime.now(UTC)
     for row in preview.to_import:
-        register_by_organizer(edition, _data(row.values), actor, now)
+        register_by_organizer(edition, _data(row.values), actor, now, is_invitation=True)
     return len(preview.to_import)
 
 

@@ -75,16 +75,26 @@ def _category(code: str) -> Category:
 
 
 def register_by_organizer(
-    edition: Edition, data: RegistrationData, actor: Actor, now: datetime | None = None
+    edition: Edition,
+    data: RegistrationData,
+    actor: Actor,
+    now: datetime | None = None,
+    is_invitation: bool = False,
 ) -> Registered:
     """Register someone in any category, public or not, whether the window is open or not.
 
-    An organizer's registration needs no approval: it is confirmed at once. Raises
+    An organizer's registration needs no approval: it is confirmed at once. An invited
+    guest (`is_invitation`) is mailed an invitation rather than a confirmation. Raises
     InvalidChoice and AlreadyRegistered as `register` does.
     """
     now = now or datetime.now(UTC)
     registered = services.create_registration(
-        edition, _category(data.category_code), data, now, status=RegistrationStatus.CONFIRMED
+        edition,
+        _category(data.category_code),
+        data,
+        now,
+        status=RegistrationStatus.CONFIRMED,
+        is_invitation=is_invitation,
     )
     _record(actor, "create", registered.registration)
     return registered

@@ -3,8 +3,10 @@ nothing, idempotent, invitations in each guest's language, and the export round 
 
 from __future__ import annotations
 
+import email
 import io
 import re
+from email import policy
 
 import pytest
 from factories import make_edition
@@ -14,7 +16,8 @@ from sqlalchemy import func, select
 from forum.editions.models import Edition
 from forum.extensions import db
 from forum.mail import OutboxMessage, compose_queued
-from forum.registration.models import Registration
+from forum.registration.models import ManageToken, Registration
+from forum.registration.services import hash_token
 
 from . import test_registrations as shared
 
@@ -101,6 +104,66 @@ def test_each_encoding_and_format_imports_after_the_preview(
     ).one()
     compose_queued(english)
     assert not re.search(r"[\u4e00-\u9fff]", english.subject)
+
+
+def _composed(recipient: str) -> tuple[OutboxMessage, str, str]:
+    """The one outbox message to `recipient`, built as the worker would: (message, text, html)."""
+    message = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.recipient == recipient)
+    ).one()
+    compose_queued(message)
+    parsed = email.message_from_string(message.raw, policy=policy.default)
+    text = parsed.get_body(("plain",)).get_content()
+    html = parsed.get_body(("html",)).get_content()
+    return message, text, html
+
+
+def _manage_token_in(text: str) -> str:
+    return re.search(r"/registration/([A-Za-z0-9_-]+)", text).group(1)
+
+
+def test_imported_guests_get_an_invitation_in_their_language(
+    organizer,
+    edition: Edition,
+) -> None:
+    page = _upload(organizer, _csv(GUESTS).encode("utf-8"), "guests.csv").get_data(as_text=True)
+    _confirm(organizer, page)
+
+    message, text, html = _composed("ngozi@example.ng")
+    guest = db.session.scalars(
+        select(Registration).where(Registration.email == "ngozi@example.ng")
+    ).one()
+    assert message.kind == "registration.invitation"
+    assert message.subject == (
+        f"Your invitation to the {edition.year} forum: {guest.formatted_reference}"
+    )
+    assert "we are pleased to invite you to the" in text
+    assert edition.name.in_language("en") in text and "18 December" in text
+    assert guest.formatted_reference in text and "Guest" in text  # reference, category
+    assert "Thank you for registering" not in text  # they never signed up themselves
+    assert "the organizers invited you to the forum at this address" in html
+    # The manage link works: its token is one of the guest's live tokens.
+    token = _manage_token_in(text)
+    assert f"/en/registration/{token}" in text
+    assert (
+        db.session.scalars(
+            select(ManageToken.registration_id).where(ManageToken.token_hash == hash_token(token))
+        ).one()
+        == guest.id
+    )
+
+    message, text, html = _composed("wang.fang@example.cn")
+    assert message.subject.endswith("年论坛参会邀请：" + _reference_of("wang.fang@example.cn"))
+    assert "诚挚邀请您于" in text and "2024年12月18日" in text
+    assert "/zh/registration/" in text and "主办方通过此邮箱地址向您发出了邀请" in html
+
+
+def _reference_of(address: str) -> str:
+    return (
+        db.session.scalars(select(Registration).where(Registration.email == address))
+        .one()
+        .formatted_reference
+    )
 
 
 def test_each_kind_of_rejected_row_and_nothing_is_written(
