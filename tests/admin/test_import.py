@@ -54,6 +54,7 @@ def _upload(client, data: bytes, filename: str, edition_id: int | None = None):
         f"{BASE}/import{query}",
         data={"file": (io.BytesIO(data), filename)},
         content_type="multipart/form-data",
+        follow_redirects=True,
     )
 
 
@@ -190,6 +191,97 @@ def test_each_kind_of_rejected_row_and_nothing_is_written(
     assert _count(edition) == 0
 
 
+def _token_of(page: str, action: str) -> str:
+    return re.search(rf"/import/([A-Za-z0-9_-]+)/{action}", page).group(1)
+
+
+def _recheck(client, preview_page: str, corrections: dict[str, str]):
+    token = _token_of(preview_page, "recheck")
+    return client.post(f"{BASE}/import/{token}/recheck", data=corrections, follow_redirects=True)
+
+
+def _input(page: str, input_id: str) -> str:
+    """The <input> tag with this id on the page."""
+    return re.search(rf'<input [^>]*id="{input_id}"[^>]*>', page).group(0)
+
+
+BAD_ROW = "Bad,Mail,王五,not-an-address,CN,星河社区,zh,guest"  # row 4 of the file
+
+
+def test_a_rejected_row_is_corrected_on_the_page_and_imported_with_the_others(
+    organizer,
+    edition: Edition,
+) -> None:
+    page = _upload(organizer, _csv([*GUESTS, BAD_ROW]).encode("gb18030"), "guests.csv")
+    page = page.get_data(as_text=True)
+    assert "1 row rejected." in page and "/confirm" not in page
+    # The rejected row's fields, as in the file, with the error next to the wrong one.
+    email = _input(page, "row-4-email")
+    assert 'value="not-an-address"' in email and 'aria-invalid="true"' in email
+    assert 'aria-describedby="row-4-email-error"' in email
+    assert re.search(r'id="row-4-email-error">Not a valid e-mail address.<', page)
+    assert 'value="王五"' in _input(page, "row-4-name_zh")
+    assert "aria-invalid" not in _input(page, "row-4-name_zh")
+    assert "row-2-email" not in page  # rows without errors are not editable
+
+    # A correction that is still wrong is shown again; nothing is written either time.
+    still_bad = _recheck(organizer, page, {"row-4-email": "still wrong"}).get_data(as_text=True)
+    assert "1 row rejected." in still_bad and 'value="still wrong"' in still_bad
+    assert _count(edition) == 0
+
+    fixed = _recheck(organizer, still_bad, {"row-4-email": " wang.wu@example.cn "})
+    fixed_page = fixed.get_data(as_text=True)
+    assert fixed.status_code == 200
+    assert "3 rows to import." in fixed_page and "0 rows rejected." in fixed_page
+    assert "wang.wu@example.cn" in fixed_page and "row-4-email" not in fixed_page
+    assert _count(edition) == 0
+    # The previews before the correction can no longer be confirmed or corrected.
+    old = _token_of(still_bad, "recheck")
+    assert organizer.post(f"{BASE}/import/{old}/confirm").status_code == 404
+    assert organizer.post(f"{BASE}/import/{old}/recheck").status_code == 404
+
+    assert _confirm(organizer, fixed_page).status_code == 302
+    guest = db.session.scalars(
+        select(Registration).where(Registration.email == "wang.wu@example.cn")
+    ).one()
+    assert (guest.name_zh, guest.family_name, guest.organization) == ("王五", "Bad", "星河社区")
+    assert _count(edition) == 3
+
+
+def test_the_same_file_corrected_the_same_way_twice_changes_nothing(
+    organizer,
+    edition: Edition,
+) -> None:
+    data = _csv([*GUESTS, BAD_ROW]).encode("utf-8")
+    for _attempt in range(2):
+        page = _upload(organizer, data, "guests.csv").get_data(as_text=True)
+        page = _recheck(organizer, page, {"row-4-email": "wang.wu@example.cn"})
+        page = page.get_data(as_text=True)
+        if _attempt == 0:
+            _confirm(organizer, page)
+            before = (_count(edition), db.session.scalar(select(func.count(OutboxMessage.id))))
+    assert "Nothing new to import." in page and "/confirm" not in page
+    assert (_count(edition), db.session.scalar(select(func.count(OutboxMessage.id)))) == before
+
+
+def test_a_correction_outside_the_file_or_its_columns_is_ignored(
+    organizer,
+    edition: Edition,
+) -> None:
+    page = _upload(organizer, _csv([*GUESTS, BAD_ROW]).encode("utf-8"), "guests.csv")
+    corrections = {
+        "row-99-email": "x@example.org",
+        "row-1-email": "header@example.org",
+        "row-4-status": "confirmed",
+        "row-4-email": "wang.wu@example.cn",
+        "something-else": "ignored",
+    }
+    page = _recheck(organizer, page.get_data(as_text=True), corrections).get_data(as_text=True)
+    assert "3 rows to import." in page
+    assert "x@example.org" not in page and "header@example.org" not in page
+    assert organizer.post(f"{BASE}/import/not-a-token/recheck").status_code == 404
+
+
 def test_a_wrong_encoding_or_a_file_without_header_is_refused_clearly(
     organizer,
     edition: Edition,
@@ -275,3 +367,18 @@ def test_export_then_import_into_an_empty_edition_gives_the_same_registrations(
 
     assert people(empty) == people(edition)
     assert len(people(empty)) == 3
+
+
+def test_the_preview_and_its_corrections_read_in_chinese(organizer, edition: Edition) -> None:
+    uploaded = organizer.post(
+        "/zh/admin/registrations/import",
+        data={"file": (io.BytesIO(_csv([*GUESTS, BAD_ROW]).encode("gb18030")), "来宾.csv")},
+        content_type="multipart/form-data",
+    )
+    assert uploaded.status_code == 302
+    assert uploaded.headers["Location"].startswith("/zh/admin/registrations/import/")
+    page = organizer.get(uploaded.headers["Location"]).get_data(as_text=True)
+    assert "修正有误的行" in page and "第4行" in page and "重新检查" in page
+    assert re.search(r'id="row-4-email-error">[^<]*[\u4e00-\u9fff]', page)
+    # The other language's link shows the same preview, not an empty form.
+    assert f'href="{uploaded.headers["Location"].replace("/zh/", "/en/", 1)}"' in page
