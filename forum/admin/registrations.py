@@ -31,6 +31,7 @@ from forum.extensions import db
 from forum.i18n import current_language
 from forum.mail import OutboxMessage, OutboxStatus
 from forum.registration import exports, imports, staff
+from forum.registration.checkin import history as check_in_history
 from forum.registration.listing import (
     STATUSES,
     RegistrationFilters,
@@ -306,6 +307,7 @@ def show(registration_id: int) -> str:
         seats=seats,
         emails=_emails_of(registration),
         history=history_of("registration", registration.id),
+        check_ins=check_in_history(registration, oldest_first=True),
         move_form=move_form,
         action_form=ActionForm(),
         is_erased=staff.is_erased(registration),

@@ -3,6 +3,8 @@ each action with its audit entry, organizer-made registrations, and erasure."""
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -10,13 +12,13 @@ from flask import Flask
 from sqlalchemy import event, func, select
 
 from forum.agenda.models import Session
-from forum.audit import COMMAND_LINE, AuditEvent
+from forum.audit import COMMAND_LINE, Actor, AuditEvent
 from forum.documents.badges import BadgeLayout, BadgeRender, badge_pdf
 from forum.editions.models import Edition
 from forum.editions.services import current_edition
 from forum.extensions import db
 from forum.mail import OutboxMessage, OutboxStatus
-from forum.registration import staff
+from forum.registration import checkin, staff
 from forum.registration.models import (
     ManageToken,
     Registration,
@@ -281,6 +283,62 @@ def test_the_page_shows_fields_seats_waiting_positions_emails_and_history(
     assert "waiting list, position 1" in page
     assert "550 mailbox unavailable" in page and "failed" in page
     assert "created" in page  # the audit trail
+
+
+def _check_in_rows(page: str) -> list[str]:
+    """The rows of the check-in table, as text without tags."""
+    table = re.search(r'<table class="check-ins">(.*?)</table>', page, re.S).group(1)
+    rows = re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1], re.S)
+    return [
+        " | ".join(
+            re.sub(r"<[^>]+>", "", cell).strip()
+            for cell in re.findall(r"<td>(.*?)</td>", row, re.S)
+        )
+        for row in rows
+    ]
+
+
+def test_the_page_lists_check_ins_and_prints_in_time_order(
+    organizer, staff, edition: Edition, sub_forums: list[Session]
+) -> None:
+    registration = _make(edition, "desk@example.org", session_ids=[sub_forums[0].id])
+    assert "No check-in or badge print yet." in organizer.get(f"{BASE}/{registration.id}").get_data(
+        as_text=True
+    )
+    desk_user = Actor(staff["checkin"])
+    morning = datetime(2024, 12, 18, 0, 30, tzinfo=UTC)  # 08:30 in Beijing
+    # Recorded out of order: the page sorts by when it happened.
+    checkin.record_badge_print(
+        registration, "Desk 3", desk_user, now=morning + timedelta(minutes=5)
+    )
+    checkin.check_in(registration, "Desk 2", desk_user, checkin.new_nonce(), now=morning)
+    checkin.undo_check_in(
+        registration, Actor(staff["organizer"]), now=morning + timedelta(minutes=7)
+    )
+    checkin.check_at_door(
+        registration,
+        sub_forums[0],
+        "Door B",
+        desk_user,
+        checkin.new_nonce(),
+        now=morning + timedelta(hours=5),
+    )
+    db.session.commit()
+
+    page = organizer.get(f"{BASE}/{registration.id}").get_data(as_text=True)
+    rows = _check_in_rows(page)
+    title = sub_forums[0].title.in_language("en")
+    assert [row.split(" | ")[1:] for row in rows] == [
+        ["checked in", "Desk 2", staff["checkin"].display_name],
+        ["badge printed", "Desk 3", staff["checkin"].display_name],
+        ["check-in undone", "—", staff["organizer"].display_name],
+        [
+            f"scanned at a door: {title} (Confirmed seat in this session)",
+            "Door B",
+            staff["checkin"].display_name,
+        ],
+    ]
+    assert "08:30" in rows[0] and "13:30" in rows[3]
 
 
 def test_edit_is_audited_with_what_changed(organizer, edition: Edition) -> None:
