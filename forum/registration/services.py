@@ -595,6 +595,16 @@ def set_capacity(session: Session, capacity: int | None, now: datetime | None = 
     lock_sessions([session])
     session.capacity = capacity
     db.session.flush()
+    return seat_those_waiting(session, now)
+
+
+def seat_those_waiting(session: Session, now: datetime | None = None) -> list[Seat]:
+    """Promote from the session's waiting list as far as its capacity now allows, and queue
+    an e-mail to each person promoted; returns their seats.
+
+    The caller locked the session's time slot (`lock_sessions`) before changing the
+    capacity, and flushed the change.
+    """
     promoted = promote_waitlist(session, now)
     _announce_promotions(promoted)
     return promoted

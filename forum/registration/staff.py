@@ -7,6 +7,7 @@ so the log keeps nothing personal once a registration is erased.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -15,6 +16,7 @@ from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
 
 from forum import audit
+from forum.agenda import editing as agenda_editing
 from forum.agenda.models import Session
 from forum.audit import Actor, AuditEvent
 from forum.documents.badges import BadgeRender
@@ -358,6 +360,31 @@ def retry_outbox_message(message: OutboxMessage, actor: Actor) -> None:
 
 
 # ------------------------------------------------------------------------ capacities
+
+
+@dataclass(frozen=True)
+class SessionUpdate:
+    changes: dict[str, list[Any]]
+    promoted: list[Seat]
+
+
+def update_session(
+    session: Session, values: Mapping[str, Any], actor: Actor, expected_version: int | None
+) -> SessionUpdate:
+    """The programme editor's change of a session, with what it means for seats: a new
+    capacity seats those waiting and mails them, as `change_capacity` does.
+
+    Raises what `agenda.editing.update_session` raises (EndsBeforeStart, StaleEdit). The
+    audit entry is the session's update, capacity included, in the same transaction.
+    """
+    is_new_capacity = "capacity" in values and values["capacity"] != session.capacity
+    if is_new_capacity:
+        # Lock the time slot before the change, as set_capacity does, so the seats
+        # counted for the promotion cannot change underneath.
+        lock_sessions([session])
+    changes = agenda_editing.update_session(session, values, actor, expected_version)
+    promoted = services.seat_those_waiting(session) if "capacity" in changes else []
+    return SessionUpdate(changes=changes, promoted=promoted)
 
 
 def change_capacity(session: Session, capacity: int | None, actor: Actor) -> list[Seat]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
@@ -26,7 +27,7 @@ from forum.registration.models import (
     Seat,
     SeatStatus,
 )
-from forum.registration.seats import choice_slots
+from forum.registration.seats import choice_slots, waitlist_position
 from forum.registration.services import (
     RegistrationClosed,
     RegistrationData,
@@ -625,6 +626,96 @@ def test_the_overview_shows_the_figures_and_raising_a_capacity_seats_those_waiti
     assert bad.status_code == 302
     db.session.expire_all()
     assert full.capacity == 2
+
+
+def _session_form(session: Session, **changes: str) -> dict[str, str]:
+    """What the programme editor's session page posts, as loaded, with some fields changed."""
+    zone = ZoneInfo(session.edition.timezone)
+    summary = session.summary or {}
+    data = {
+        "version": str(session.version),
+        "kind": session.kind,
+        "title-en": session.title.get("en", ""),
+        "title-zh": session.title.get("zh", ""),
+        "summary-en": summary.get("en", ""),
+        "summary-zh": summary.get("zh", ""),
+        "starts_at": session.starts_at.astimezone(zone).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": session.ends_at.astimezone(zone).strftime("%Y-%m-%dT%H:%M"),
+        "room_id": str(session.room_id or ""),
+        "capacity": "" if session.capacity is None else str(session.capacity),
+        "is_published": "y" if session.is_published else "",
+        "staff_notes": session.staff_notes or "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_raising_a_capacity_in_the_programme_editor_seats_and_mails_those_waiting(
+    organizer, edition: Edition, sub_forums: list[Session]
+) -> None:
+    full = sub_forums[0]
+    full.capacity = 1
+    _make(edition, "seated@example.org", session_ids=[full.id])
+    first = _make(edition, "first@example.org", session_ids=[full.id])
+    second = _make(edition, "second@example.org", session_ids=[full.id])
+    assert [seat.status for seat in first.seats + second.seats] == ["waitlisted"] * 2
+
+    response = organizer.post(
+        f"/en/admin/sessions/{full.id}",
+        data=_session_form(full, capacity="2", staff_notes="one more chair"),
+        follow_redirects=True,
+    )
+
+    assert "1 person on the waiting list got a seat and is told by e-mail." in (
+        response.get_data(as_text=True)
+    )
+    db.session.expire_all()
+    assert full.capacity == 2 and full.staff_notes == "one more chair"
+    assert first.seats[0].status == SeatStatus.CONFIRMED.value
+    assert second.seats[0].status == SeatStatus.WAITLISTED.value
+    assert waitlist_position(second.seats[0]) == 1
+    kinds = db.session.scalars(
+        select(OutboxMessage.kind)
+        .where(OutboxMessage.recipient == "first@example.org")
+        .order_by(OutboxMessage.id)
+    ).all()
+    assert kinds == ["registration.confirmation", "registration.promoted"]
+    assert (
+        db.session.scalar(
+            select(func.count()).where(
+                OutboxMessage.recipient == "second@example.org",
+                OutboxMessage.kind == "registration.promoted",
+            )
+        )
+        == 0
+    )
+    update = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.object_type == "session", AuditEvent.object_id == full.id)
+        .order_by(AuditEvent.id)
+    ).all()[-1]
+    assert update.action == "session.update"
+    assert update.changes["capacity"] == [1, 2]
+    assert update.changes["staff_notes"][1] == "one more chair"
+
+
+def test_an_unchanged_capacity_in_the_programme_editor_promotes_no_one(
+    organizer, edition: Edition, sub_forums: list[Session]
+) -> None:
+    full = sub_forums[0]
+    full.capacity = 0
+    waiting = _make(edition, "waiting@example.org", session_ids=[full.id])
+
+    response = organizer.post(
+        f"/en/admin/sessions/{full.id}",
+        data=_session_form(full, staff_notes="no change of seats"),
+        follow_redirects=True,
+    )
+
+    page = response.get_data(as_text=True)
+    assert "Saved." in page and "got a seat" not in page
+    db.session.expire_all()
+    assert waiting.seats[0].status == SeatStatus.WAITLISTED.value
 
 
 def test_the_list_shows_another_edition_when_asked(organizer, edition: Edition) -> None:
