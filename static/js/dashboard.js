@@ -32,6 +32,8 @@
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
+        // One day or two categories should not fill the width with a single slab.
+        datasets: { bar: { maxBarThickness: 48 } },
         plugins: { legend: { display: config.data.datasets.length > 1 } },
         scales: {}
       },
