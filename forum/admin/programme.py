@@ -37,6 +37,8 @@ from forum.editions.models import Edition
 from forum.editions.services import EditionNotFound, all_editions, current_edition
 from forum.extensions import db
 from forum.i18n import country_names, current_language
+from forum.registration import staff as registration_staff
+from forum.registration.models import Seat
 from forum.security import accepts_uploads
 from forum.speakers import editing as speaker_editing
 from forum.speakers.models import Speaker
@@ -369,11 +371,15 @@ def edit_session(session_id: int) -> Response | tuple[str, int]:
         form.version.data = str(session.version)
     outcome = None
     if form.validate_on_submit():
+        updates: list[registration_staff.SessionUpdate] = []
         try:
             outcome = _save(
                 form,
-                lambda: agenda_editing.update_session(
-                    session, form.values(), current_actor(), form.expected_version()
+                # A raised capacity seats those waiting and mails them, in the same save.
+                lambda: updates.append(
+                    registration_staff.update_session(
+                        session, form.values(), current_actor(), form.expected_version()
+                    )
                 ),
                 lambda: session_conflicts(session),
             )
@@ -381,6 +387,7 @@ def edit_session(session_id: int) -> Response | tuple[str, int]:
             db.session.rollback()
             form.ends_at.errors.append(_("The end comes before the start."))
         if outcome and outcome.saved:
+            _flash_promoted(updates[0].promoted if updates else [])
             return redirect(url_for("programme.edit_session", session_id=session_id))
     session = _get(Session, session_id)
     return _render_form(
@@ -392,6 +399,18 @@ def edit_session(session_id: int) -> Response | tuple[str, int]:
         current_conflicts=session_conflicts(session) if request.method == "GET" else [],
         history=history_of("session", session_id),
     )
+
+
+def _flash_promoted(promoted: list[Seat]) -> None:
+    if promoted:
+        flash(
+            ngettext(
+                "%(num)d person on the waiting list got a seat and is told by e-mail.",
+                "%(num)d people on the waiting list got a seat and are told by e-mail.",
+                len(promoted),
+            ),
+            "success",
+        )
 
 
 @bp.route("/sessions/<int:session_id>/publish", methods=["POST"])

@@ -31,6 +31,7 @@ from forum.extensions import db
 from forum.i18n import current_language
 from forum.mail import OutboxMessage, OutboxStatus
 from forum.registration import exports, imports, staff
+from forum.registration.checkin import history as check_in_history
 from forum.registration.listing import (
     STATUSES,
     RegistrationFilters,
@@ -164,8 +165,8 @@ def _stored_import(token: str) -> dict[str, Any]:
 @bp.route("/import", methods=["GET", "POST"])
 @role_required(*PROGRAMME)
 @accepts_uploads(IMPORT_MAX_BYTES)
-def import_guests() -> str:
-    """Upload a CSV or XLSX of guests and see the preview; nothing is written yet."""
+def import_guests() -> Response | str:
+    """Upload a CSV or XLSX of guests, then see the preview; nothing is written yet."""
     edition = _edition()
     form = ImportForm()
     if not form.validate_on_submit():
@@ -176,20 +177,63 @@ def import_guests() -> str:
     except imports.ImportFileError as error:
         form.file.errors.append(str(error.message))
         return render_template("admin/import.html", form=form, edition=edition, preview=None)
-    preview = imports.preview_import(edition, rows)
+    return redirect(url_for(".import_preview", token=_keep_rows(edition, rows)))
+
+
+def _keep_rows(edition: Edition, rows: list[dict[str, str]]) -> str:
+    """Keep the rows on the server until confirmed (a day at most); returns their token."""
     _forget_old_previews()
     token = secrets.token_urlsafe(24)
     stored = {"edition_id": edition.id, "rows": rows}
     (_import_folder() / f"{token}.json").write_text(json.dumps(stored), encoding="utf-8")
+    return token
+
+
+@bp.route("/import/<token>")
+@role_required(*PROGRAMME)
+def import_preview(token: str) -> str:
+    """The preview of the kept rows: errors per row and field, the rejected rows to correct."""
+    stored = _stored_import(token)
+    edition = db.get_or_404(Edition, stored["edition_id"])
+    preview = imports.preview_import(edition, stored["rows"])
     return render_template(
         "admin/import.html",
-        form=form,
+        form=ImportForm(formdata=None),
         edition=edition,
         preview=preview,
+        fixable=preview.rejected[:MAX_FIXABLE_ROWS],
         token=token,
         action_form=ActionForm(),
         fields=imports.FIELDS,
     )
+
+
+# Rejected rows the preview lets the organizer correct on the page (13 inputs each, so
+# one form stays well under Werkzeug's 1,000 form parts); beyond that, fix the file.
+MAX_FIXABLE_ROWS = 50
+FIXABLE_BODY_BYTES = 1024 * 1024
+_CORRECTED_FIELD = re.compile(r"^row-(\d{1,5})-([a-z_]{1,30})$")
+
+
+@bp.route("/import/<token>/recheck", methods=["POST"])
+@role_required(*PROGRAMME)
+@accepts_uploads(FIXABLE_BODY_BYTES)
+def recheck_import(token: str) -> Response:
+    """Keep the rows as corrected on the preview page and show them checked again."""
+    stored = _stored_import(token)
+    edition = db.get_or_404(Edition, stored["edition_id"])
+    if not ActionForm().validate_on_submit():
+        flash(_("The form expired. Please try again."), "error")
+        return redirect(url_for(".import_preview", token=token))
+    corrections: dict[int, dict[str, str]] = {}
+    for name, value in request.form.items():
+        found = _CORRECTED_FIELD.match(name)
+        if found:
+            corrections.setdefault(int(found.group(1)), {})[found.group(2)] = value
+    rows = imports.correct_rows(stored["rows"], corrections)
+    # The old preview goes: its confirm button would import rows no longer shown.
+    (_import_folder() / f"{token}.json").unlink(missing_ok=True)
+    return redirect(url_for(".import_preview", token=_keep_rows(edition, rows)))
 
 
 @bp.route("/import/<token>/confirm", methods=["POST"])
@@ -263,6 +307,7 @@ def show(registration_id: int) -> str:
         seats=seats,
         emails=_emails_of(registration),
         history=history_of("registration", registration.id),
+        check_ins=check_in_history(registration, oldest_first=True),
         move_form=move_form,
         action_form=ActionForm(),
         is_erased=staff.is_erased(registration),

@@ -24,7 +24,8 @@ from forum.admin.labels import STAFF_ROLE_LABELS, TEMPLATE_HELPERS
 from forum.audit import audit_log as read_audit_log
 from forum.editions.services import EditionNotFound, current_edition
 from forum.extensions import db
-from forum.registration.dashboard import overview
+from forum.i18n import current_language
+from forum.registration.dashboard import chart_data, overview
 
 bp = staff_blueprint("admin", __name__, url_prefix="/<lang:lang>/admin")
 
@@ -39,7 +40,10 @@ def dashboard() -> str:
             numbers = overview(current_edition())
         except EditionNotFound:
             numbers = None
-    return render_template("admin/dashboard.html", overview=numbers, action_form=ActionForm())
+    charts = chart_data(numbers, current_language()) if numbers else None
+    return render_template(
+        "admin/dashboard.html", overview=numbers, charts=charts, action_form=ActionForm()
+    )
 
 
 @bp.route("/audit")

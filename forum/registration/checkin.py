@@ -258,13 +258,16 @@ def new_nonce() -> str:
     return secrets.token_hex(16)
 
 
-def history(registration: Registration) -> list[CheckIn]:
-    """Every admission, undo and door check of a registration, newest first."""
+def history(registration: Registration, oldest_first: bool = False) -> list[CheckIn]:
+    """Every admission, undo, door check and badge print of a registration, newest first
+    (the desk) or oldest first (the registration page), with its session."""
+    order = (CheckIn.at, CheckIn.id) if oldest_first else (CheckIn.at.desc(), CheckIn.id.desc())
     return list(
         db.session.scalars(
             select(CheckIn)
+            .options(selectinload(CheckIn.session))
             .where(CheckIn.registration_id == registration.id)
-            .order_by(CheckIn.at.desc(), CheckIn.id.desc())
+            .order_by(*order)
         )
     )
 

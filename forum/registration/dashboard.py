@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from forum.agenda.models import Session
 from forum.editions.models import Edition
 from forum.extensions import db
+from forum.i18n import country_name
 from forum.mail import OutboxMessage, OutboxStatus
 from forum.registration.models import Category, Registration, RegistrationStatus, Seat, SeatStatus
 from forum.registration.seats import choice_slots
@@ -123,3 +124,32 @@ def _session_fill(edition: Edition) -> list[SessionFill]:
         )
         for session in sessions
     ]
+
+
+def chart_data(numbers: Overview, lang: str) -> dict[str, dict[str, list]]:
+    """The overview's figures as the dashboard's charts draw them: labels in `lang`, counts.
+
+    The same numbers as the tables under the charts, so the page reads alike with or
+    without script. Series names are the page's to give (they are interface strings).
+    """
+    return {
+        "days": {
+            "labels": [day.isoformat() for day, _number in numbers.by_day],
+            "registrations": [number for _day, number in numbers.by_day],
+        },
+        "categories": {
+            "labels": [category.name.in_language(lang) for category, _ in numbers.by_category],
+            "registrations": [number for _category, number in numbers.by_category],
+            "colours": [category.colour for category, _number in numbers.by_category],
+        },
+        "countries": {
+            "labels": [country_name(country, lang) for country, _ in numbers.by_country],
+            "registrations": [number for _country, number in numbers.by_country],
+        },
+        "sessions": {
+            "labels": [fill.session.title.in_language(lang) for fill in numbers.sessions],
+            "confirmed": [fill.confirmed for fill in numbers.sessions],
+            "waiting": [fill.waiting for fill in numbers.sessions],
+            "capacity": [fill.session.capacity for fill in numbers.sessions],
+        },
+    }

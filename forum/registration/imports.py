@@ -5,7 +5,9 @@ XLSX. The header row names the columns by the keys the export writes (`family_na
 `email`...) or by their usual Chinese headings (姓, 名, 邮箱...). The preview finds, per
 row and field: a missing required field, a bad e-mail, an unknown category, country or
 language, a duplicate within the file. A row whose address is already registered in the
-edition is shown and skipped, so importing the same file twice changes nothing.
+edition is shown and skipped, so importing the same file twice changes nothing. A rejected
+row can be corrected on the preview page (`correct_rows`) and checked again, without
+uploading the file again; still nothing is written until the organizer confirms.
 """
 
 from __future__ import annotations
@@ -247,6 +249,26 @@ def _check(row: PreviewRow, categories: set[str], countries: set[str]) -> None:
         row.errors["phone"] = str(_l("Not an international phone number (+86 138 0013 8000)."))
 
 
+def correct_rows(
+    rows: list[dict[str, str]], corrections: dict[int, dict[str, str]]
+) -> list[dict[str, str]]:
+    """The rows with the organizer's corrections made on the preview page; writes nothing.
+
+    `corrections` maps a row's line in the file (2 for the first row under the header,
+    as the preview numbers them) to new field values. Lines outside the file and unknown
+    fields are ignored; every row is checked again by the next preview.
+    """
+    corrected = [dict(values) for values in rows]
+    for line, values in corrections.items():
+        index = line - 2
+        if not 0 <= index < len(corrected):
+            continue
+        for name, value in values.items():
+            if name in FIELDS:
+                corrected[index][name] = value.strip()
+    return corrected
+
+
 # ---------------------------------------------------------------------------- import
 
 
@@ -259,7 +281,7 @@ def import_guests(
 ) -> int:
     """Check the rows again and register every new one, or none (the caller commits once).
 
-    Each guest gets their confirmation e-mail, in their language, through the outbox.
+    Each guest gets an invitation e-mail, in their language, through the outbox.
     Raises NothingToImport when any row is rejected. Returns how many were registered.
     """
     preview = preview_import(edition, rows)
@@ -267,7 +289,7 @@ def import_guests(
         raise NothingToImport(len(preview.rejected))
     now = now or datetime.now(UTC)
     for row in preview.to_import:
-        register_by_organizer(edition, _data(row.values), actor, now)
+        register_by_organizer(edition, _data(row.values), actor, now, is_invitation=True)
     return len(preview.to_import)
 
 

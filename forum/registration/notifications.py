@@ -27,6 +27,12 @@ def queue_confirmation(registration: Registration, manage_token: str) -> None:
     _queue(registration, "confirmation", manage_token=manage_token)
 
 
+def queue_invitation(registration: Registration, manage_token: str) -> None:
+    """The e-mail to a guest the organizers registered: invited, to what and when,
+    reference, sessions, calendar, manage link."""
+    _queue(registration, "invitation", manage_token=manage_token)
+
+
 def queue_manage_link(registration: Registration, manage_token: str) -> None:
     """A new manage link, for someone who registered before or lost the first e-mail."""
     _queue(registration, "manage_link", manage_token=manage_token)
@@ -46,10 +52,14 @@ def queue_cancellation(registration: Registration) -> None:
 
 
 # Which e-mails carry a manage link: they count against the hourly limit per address.
-WITH_MANAGE_LINK = ("registration.confirmation", "registration.manage_link")
+WITH_MANAGE_LINK = (
+    "registration.confirmation",
+    "registration.invitation",
+    "registration.manage_link",
+)
 
 # Which e-mails carry the attendee's sessions as a calendar file.
-WITH_CALENDAR = frozenset({"confirmation", "promoted", "approved"})
+WITH_CALENDAR = frozenset({"confirmation", "invitation", "promoted", "approved"})
 
 
 def _queue(registration: Registration, template: str, **payload: object) -> None:
@@ -83,7 +93,7 @@ def _composer(template: str) -> Composer:
     return compose_for
 
 
-for _template in ("confirmation", "manage_link", "promoted", "approved", "cancelled"):
+for _template in ("confirmation", "invitation", "manage_link", "promoted", "approved", "cancelled"):
     register_composer(f"registration.{_template}", _composer(_template))
 
 

@@ -248,9 +248,13 @@ def create_registration(
     data: RegistrationData,
     now: datetime,
     status: RegistrationStatus | None = None,
+    is_invitation: bool = False,
 ) -> Registered:
     """The part of `register` that checks neither the window nor whether the category is
-    public: organizers register anyone, at any time (see registration/staff.py)."""
+    public: organizers register anyone, at any time (see registration/staff.py).
+
+    An invited guest (`is_invitation`) gets the invitation e-mail instead of the
+    confirmation of a sign-up they never made."""
     sessions = sessions_asked_for(edition, data.session_ids)
     if live_registration_for_email(edition, data.email) is not None:
         raise AlreadyRegistered(edition, data.email)
@@ -283,7 +287,10 @@ def create_registration(
     for session in sessions:
         request_seat(registration, session, now)
     token = add_manage_link(registration, now)
-    notifications.queue_confirmation(registration, token)
+    if is_invitation:
+        notifications.queue_invitation(registration, token)
+    else:
+        notifications.queue_confirmation(registration, token)
     return Registered(registration=registration, manage_token=token)
 
 
@@ -588,6 +595,16 @@ def set_capacity(session: Session, capacity: int | None, now: datetime | None = 
     lock_sessions([session])
     session.capacity = capacity
     db.session.flush()
+    return seat_those_waiting(session, now)
+
+
+def seat_those_waiting(session: Session, now: datetime | None = None) -> list[Seat]:
+    """Promote from the session's waiting list as far as its capacity now allows, and queue
+    an e-mail to each person promoted; returns their seats.
+
+    The caller locked the session's time slot (`lock_sessions`) before changing the
+    capacity, and flushed the change.
+    """
     promoted = promote_waitlist(session, now)
     _announce_promotions(promoted)
     return promoted

@@ -7,6 +7,7 @@ so the log keeps nothing personal once a registration is erased.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -15,6 +16,7 @@ from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
 
 from forum import audit
+from forum.agenda import editing as agenda_editing
 from forum.agenda.models import Session
 from forum.audit import Actor, AuditEvent
 from forum.documents.badges import BadgeRender
@@ -75,16 +77,26 @@ def _category(code: str) -> Category:
 
 
 def register_by_organizer(
-    edition: Edition, data: RegistrationData, actor: Actor, now: datetime | None = None
+    edition: Edition,
+    data: RegistrationData,
+    actor: Actor,
+    now: datetime | None = None,
+    is_invitation: bool = False,
 ) -> Registered:
     """Register someone in any category, public or not, whether the window is open or not.
 
-    An organizer's registration needs no approval: it is confirmed at once. Raises
+    An organizer's registration needs no approval: it is confirmed at once. An invited
+    guest (`is_invitation`) is mailed an invitation rather than a confirmation. Raises
     InvalidChoice and AlreadyRegistered as `register` does.
     """
     now = now or datetime.now(UTC)
     registered = services.create_registration(
-        edition, _category(data.category_code), data, now, status=RegistrationStatus.CONFIRMED
+        edition,
+        _category(data.category_code),
+        data,
+        now,
+        status=RegistrationStatus.CONFIRMED,
+        is_invitation=is_invitation,
     )
     _record(actor, "create", registered.registration)
     return registered
@@ -348,6 +360,31 @@ def retry_outbox_message(message: OutboxMessage, actor: Actor) -> None:
 
 
 # ------------------------------------------------------------------------ capacities
+
+
+@dataclass(frozen=True)
+class SessionUpdate:
+    changes: dict[str, list[Any]]
+    promoted: list[Seat]
+
+
+def update_session(
+    session: Session, values: Mapping[str, Any], actor: Actor, expected_version: int | None
+) -> SessionUpdate:
+    """The programme editor's change of a session, with what it means for seats: a new
+    capacity seats those waiting and mails them, as `change_capacity` does.
+
+    Raises what `agenda.editing.update_session` raises (EndsBeforeStart, StaleEdit). The
+    audit entry is the session's update, capacity included, in the same transaction.
+    """
+    is_new_capacity = "capacity" in values and values["capacity"] != session.capacity
+    if is_new_capacity:
+        # Lock the time slot before the change, as set_capacity does, so the seats
+        # counted for the promotion cannot change underneath.
+        lock_sessions([session])
+    changes = agenda_editing.update_session(session, values, actor, expected_version)
+    promoted = services.seat_those_waiting(session) if "capacity" in changes else []
+    return SessionUpdate(changes=changes, promoted=promoted)
 
 
 def change_capacity(session: Session, capacity: int | None, actor: Actor) -> list[Seat]:

@@ -3,8 +3,10 @@ nothing, idempotent, invitations in each guest's language, and the export round 
 
 from __future__ import annotations
 
+import email
 import io
 import re
+from email import policy
 
 import pytest
 from factories import make_edition
@@ -14,7 +16,8 @@ from sqlalchemy import func, select
 from forum.editions.models import Edition
 from forum.extensions import db
 from forum.mail import OutboxMessage, compose_queued
-from forum.registration.models import Registration
+from forum.registration.models import ManageToken, Registration
+from forum.registration.services import hash_token
 
 from . import test_registrations as shared
 
@@ -51,6 +54,7 @@ def _upload(client, data: bytes, filename: str, edition_id: int | None = None):
         f"{BASE}/import{query}",
         data={"file": (io.BytesIO(data), filename)},
         content_type="multipart/form-data",
+        follow_redirects=True,
     )
 
 
@@ -103,6 +107,66 @@ def test_each_encoding_and_format_imports_after_the_preview(
     assert not re.search(r"[\u4e00-\u9fff]", english.subject)
 
 
+def _composed(recipient: str) -> tuple[OutboxMessage, str, str]:
+    """The one outbox message to `recipient`, built as the worker would: (message, text, html)."""
+    message = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.recipient == recipient)
+    ).one()
+    compose_queued(message)
+    parsed = email.message_from_string(message.raw, policy=policy.default)
+    text = parsed.get_body(("plain",)).get_content()
+    html = parsed.get_body(("html",)).get_content()
+    return message, text, html
+
+
+def _manage_token_in(text: str) -> str:
+    return re.search(r"/registration/([A-Za-z0-9_-]+)", text).group(1)
+
+
+def test_imported_guests_get_an_invitation_in_their_language(
+    organizer,
+    edition: Edition,
+) -> None:
+    page = _upload(organizer, _csv(GUESTS).encode("utf-8"), "guests.csv").get_data(as_text=True)
+    _confirm(organizer, page)
+
+    message, text, html = _composed("ngozi@example.ng")
+    guest = db.session.scalars(
+        select(Registration).where(Registration.email == "ngozi@example.ng")
+    ).one()
+    assert message.kind == "registration.invitation"
+    assert message.subject == (
+        f"Your invitation to the {edition.year} forum: {guest.formatted_reference}"
+    )
+    assert "we are pleased to invite you to the" in text
+    assert edition.name.in_language("en") in text and "18 December" in text
+    assert guest.formatted_reference in text and "Guest" in text  # reference, category
+    assert "Thank you for registering" not in text  # they never signed up themselves
+    assert "the organizers invited you to the forum at this address" in html
+    # The manage link works: its token is one of the guest's live tokens.
+    token = _manage_token_in(text)
+    assert f"/en/registration/{token}" in text
+    assert (
+        db.session.scalars(
+            select(ManageToken.registration_id).where(ManageToken.token_hash == hash_token(token))
+        ).one()
+        == guest.id
+    )
+
+    message, text, html = _composed("wang.fang@example.cn")
+    assert message.subject.endswith("年论坛参会邀请：" + _reference_of("wang.fang@example.cn"))
+    assert "诚挚邀请您于" in text and "2024年12月18日" in text
+    assert "/zh/registration/" in text and "主办方通过此邮箱地址向您发出了邀请" in html
+
+
+def _reference_of(address: str) -> str:
+    return (
+        db.session.scalars(select(Registration).where(Registration.email == address))
+        .one()
+        .formatted_reference
+    )
+
+
 def test_each_kind_of_rejected_row_and_nothing_is_written(
     organizer,
     edition: Edition,
@@ -125,6 +189,97 @@ def test_each_kind_of_rejected_row_and_nothing_is_written(
     assert "/confirm" not in page
     assert "Please fix the rejected rows" in page
     assert _count(edition) == 0
+
+
+def _token_of(page: str, action: str) -> str:
+    return re.search(rf"/import/([A-Za-z0-9_-]+)/{action}", page).group(1)
+
+
+def _recheck(client, preview_page: str, corrections: dict[str, str]):
+    token = _token_of(preview_page, "recheck")
+    return client.post(f"{BASE}/import/{token}/recheck", data=corrections, follow_redirects=True)
+
+
+def _input(page: str, input_id: str) -> str:
+    """The <input> tag with this id on the page."""
+    return re.search(rf'<input [^>]*id="{input_id}"[^>]*>', page).group(0)
+
+
+BAD_ROW = "Bad,Mail,王五,not-an-address,CN,星河社区,zh,guest"  # row 4 of the file
+
+
+def test_a_rejected_row_is_corrected_on_the_page_and_imported_with_the_others(
+    organizer,
+    edition: Edition,
+) -> None:
+    page = _upload(organizer, _csv([*GUESTS, BAD_ROW]).encode("gb18030"), "guests.csv")
+    page = page.get_data(as_text=True)
+    assert "1 row rejected." in page and "/confirm" not in page
+    # The rejected row's fields, as in the file, with the error next to the wrong one.
+    email = _input(page, "row-4-email")
+    assert 'value="not-an-address"' in email and 'aria-invalid="true"' in email
+    assert 'aria-describedby="row-4-email-error"' in email
+    assert re.search(r'id="row-4-email-error">Not a valid e-mail address.<', page)
+    assert 'value="王五"' in _input(page, "row-4-name_zh")
+    assert "aria-invalid" not in _input(page, "row-4-name_zh")
+    assert "row-2-email" not in page  # rows without errors are not editable
+
+    # A correction that is still wrong is shown again; nothing is written either time.
+    still_bad = _recheck(organizer, page, {"row-4-email": "still wrong"}).get_data(as_text=True)
+    assert "1 row rejected." in still_bad and 'value="still wrong"' in still_bad
+    assert _count(edition) == 0
+
+    fixed = _recheck(organizer, still_bad, {"row-4-email": " wang.wu@example.cn "})
+    fixed_page = fixed.get_data(as_text=True)
+    assert fixed.status_code == 200
+    assert "3 rows to import." in fixed_page and "0 rows rejected." in fixed_page
+    assert "wang.wu@example.cn" in fixed_page and "row-4-email" not in fixed_page
+    assert _count(edition) == 0
+    # The previews before the correction can no longer be confirmed or corrected.
+    old = _token_of(still_bad, "recheck")
+    assert organizer.post(f"{BASE}/import/{old}/confirm").status_code == 404
+    assert organizer.post(f"{BASE}/import/{old}/recheck").status_code == 404
+
+    assert _confirm(organizer, fixed_page).status_code == 302
+    guest = db.session.scalars(
+        select(Registration).where(Registration.email == "wang.wu@example.cn")
+    ).one()
+    assert (guest.name_zh, guest.family_name, guest.organization) == ("王五", "Bad", "星河社区")
+    assert _count(edition) == 3
+
+
+def test_the_same_file_corrected_the_same_way_twice_changes_nothing(
+    organizer,
+    edition: Edition,
+) -> None:
+    data = _csv([*GUESTS, BAD_ROW]).encode("utf-8")
+    for _attempt in range(2):
+        page = _upload(organizer, data, "guests.csv").get_data(as_text=True)
+        page = _recheck(organizer, page, {"row-4-email": "wang.wu@example.cn"})
+        page = page.get_data(as_text=True)
+        if _attempt == 0:
+            _confirm(organizer, page)
+            before = (_count(edition), db.session.scalar(select(func.count(OutboxMessage.id))))
+    assert "Nothing new to import." in page and "/confirm" not in page
+    assert (_count(edition), db.session.scalar(select(func.count(OutboxMessage.id)))) == before
+
+
+def test_a_correction_outside_the_file_or_its_columns_is_ignored(
+    organizer,
+    edition: Edition,
+) -> None:
+    page = _upload(organizer, _csv([*GUESTS, BAD_ROW]).encode("utf-8"), "guests.csv")
+    corrections = {
+        "row-99-email": "x@example.org",
+        "row-1-email": "header@example.org",
+        "row-4-status": "confirmed",
+        "row-4-email": "wang.wu@example.cn",
+        "something-else": "ignored",
+    }
+    page = _recheck(organizer, page.get_data(as_text=True), corrections).get_data(as_text=True)
+    assert "3 rows to import." in page
+    assert "x@example.org" not in page and "header@example.org" not in page
+    assert organizer.post(f"{BASE}/import/not-a-token/recheck").status_code == 404
 
 
 def test_a_wrong_encoding_or_a_file_without_header_is_refused_clearly(
@@ -212,3 +367,18 @@ def test_export_then_import_into_an_empty_edition_gives_the_same_registrations(
 
     assert people(empty) == people(edition)
     assert len(people(empty)) == 3
+
+
+def test_the_preview_and_its_corrections_read_in_chinese(organizer, edition: Edition) -> None:
+    uploaded = organizer.post(
+        "/zh/admin/registrations/import",
+        data={"file": (io.BytesIO(_csv([*GUESTS, BAD_ROW]).encode("gb18030")), "来宾.csv")},
+        content_type="multipart/form-data",
+    )
+    assert uploaded.status_code == 302
+    assert uploaded.headers["Location"].startswith("/zh/admin/registrations/import/")
+    page = organizer.get(uploaded.headers["Location"]).get_data(as_text=True)
+    assert "修正有误的行" in page and "第4行" in page and "重新检查" in page
+    assert re.search(r'id="row-4-email-error">[^<]*[\u4e00-\u9fff]', page)
+    # The other language's link shows the same preview, not an empty form.
+    assert f'href="{uploaded.headers["Location"].replace("/zh/", "/en/", 1)}"' in page

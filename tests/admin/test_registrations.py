@@ -3,20 +3,23 @@ each action with its audit entry, organizer-made registrations, and erasure."""
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
 from sqlalchemy import event, func, select
 
 from forum.agenda.models import Session
-from forum.audit import COMMAND_LINE, AuditEvent
+from forum.audit import COMMAND_LINE, Actor, AuditEvent
 from forum.documents.badges import BadgeLayout, BadgeRender, badge_pdf
 from forum.editions.models import Edition
 from forum.editions.services import current_edition
 from forum.extensions import db
 from forum.mail import OutboxMessage, OutboxStatus
-from forum.registration import staff
+from forum.registration import checkin, staff
 from forum.registration.models import (
     ManageToken,
     Registration,
@@ -24,7 +27,7 @@ from forum.registration.models import (
     Seat,
     SeatStatus,
 )
-from forum.registration.seats import choice_slots
+from forum.registration.seats import choice_slots, waitlist_position
 from forum.registration.services import (
     RegistrationClosed,
     RegistrationData,
@@ -281,6 +284,62 @@ def test_the_page_shows_fields_seats_waiting_positions_emails_and_history(
     assert "waiting list, position 1" in page
     assert "550 mailbox unavailable" in page and "failed" in page
     assert "created" in page  # the audit trail
+
+
+def _check_in_rows(page: str) -> list[str]:
+    """The rows of the check-in table, as text without tags."""
+    table = re.search(r'<table class="check-ins">(.*?)</table>', page, re.S).group(1)
+    rows = re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1], re.S)
+    return [
+        " | ".join(
+            re.sub(r"<[^>]+>", "", cell).strip()
+            for cell in re.findall(r"<td>(.*?)</td>", row, re.S)
+        )
+        for row in rows
+    ]
+
+
+def test_the_page_lists_check_ins_and_prints_in_time_order(
+    organizer, staff, edition: Edition, sub_forums: list[Session]
+) -> None:
+    registration = _make(edition, "desk@example.org", session_ids=[sub_forums[0].id])
+    assert "No check-in or badge print yet." in organizer.get(f"{BASE}/{registration.id}").get_data(
+        as_text=True
+    )
+    desk_user = Actor(staff["checkin"])
+    morning = datetime(2024, 12, 18, 0, 30, tzinfo=UTC)  # 08:30 in Beijing
+    # Recorded out of order: the page sorts by when it happened.
+    checkin.record_badge_print(
+        registration, "Desk 3", desk_user, now=morning + timedelta(minutes=5)
+    )
+    checkin.check_in(registration, "Desk 2", desk_user, checkin.new_nonce(), now=morning)
+    checkin.undo_check_in(
+        registration, Actor(staff["organizer"]), now=morning + timedelta(minutes=7)
+    )
+    checkin.check_at_door(
+        registration,
+        sub_forums[0],
+        "Door B",
+        desk_user,
+        checkin.new_nonce(),
+        now=morning + timedelta(hours=5),
+    )
+    db.session.commit()
+
+    page = organizer.get(f"{BASE}/{registration.id}").get_data(as_text=True)
+    rows = _check_in_rows(page)
+    title = sub_forums[0].title.in_language("en")
+    assert [row.split(" | ")[1:] for row in rows] == [
+        ["checked in", "Desk 2", staff["checkin"].display_name],
+        ["badge printed", "Desk 3", staff["checkin"].display_name],
+        ["check-in undone", "—", staff["organizer"].display_name],
+        [
+            f"scanned at a door: {title} (Confirmed seat in this session)",
+            "Door B",
+            staff["checkin"].display_name,
+        ],
+    ]
+    assert "08:30" in rows[0] and "13:30" in rows[3]
 
 
 def test_edit_is_audited_with_what_changed(organizer, edition: Edition) -> None:
@@ -567,6 +626,96 @@ def test_the_overview_shows_the_figures_and_raising_a_capacity_seats_those_waiti
     assert bad.status_code == 302
     db.session.expire_all()
     assert full.capacity == 2
+
+
+def _session_form(session: Session, **changes: str) -> dict[str, str]:
+    """What the programme editor's session page posts, as loaded, with some fields changed."""
+    zone = ZoneInfo(session.edition.timezone)
+    summary = session.summary or {}
+    data = {
+        "version": str(session.version),
+        "kind": session.kind,
+        "title-en": session.title.get("en", ""),
+        "title-zh": session.title.get("zh", ""),
+        "summary-en": summary.get("en", ""),
+        "summary-zh": summary.get("zh", ""),
+        "starts_at": session.starts_at.astimezone(zone).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": session.ends_at.astimezone(zone).strftime("%Y-%m-%dT%H:%M"),
+        "room_id": str(session.room_id or ""),
+        "capacity": "" if session.capacity is None else str(session.capacity),
+        "is_published": "y" if session.is_published else "",
+        "staff_notes": session.staff_notes or "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_raising_a_capacity_in_the_programme_editor_seats_and_mails_those_waiting(
+    organizer, edition: Edition, sub_forums: list[Session]
+) -> None:
+    full = sub_forums[0]
+    full.capacity = 1
+    _make(edition, "seated@example.org", session_ids=[full.id])
+    first = _make(edition, "first@example.org", session_ids=[full.id])
+    second = _make(edition, "second@example.org", session_ids=[full.id])
+    assert [seat.status for seat in first.seats + second.seats] == ["waitlisted"] * 2
+
+    response = organizer.post(
+        f"/en/admin/sessions/{full.id}",
+        data=_session_form(full, capacity="2", staff_notes="one more chair"),
+        follow_redirects=True,
+    )
+
+    assert "1 person on the waiting list got a seat and is told by e-mail." in (
+        response.get_data(as_text=True)
+    )
+    db.session.expire_all()
+    assert full.capacity == 2 and full.staff_notes == "one more chair"
+    assert first.seats[0].status == SeatStatus.CONFIRMED.value
+    assert second.seats[0].status == SeatStatus.WAITLISTED.value
+    assert waitlist_position(second.seats[0]) == 1
+    kinds = db.session.scalars(
+        select(OutboxMessage.kind)
+        .where(OutboxMessage.recipient == "first@example.org")
+        .order_by(OutboxMessage.id)
+    ).all()
+    assert kinds == ["registration.confirmation", "registration.promoted"]
+    assert (
+        db.session.scalar(
+            select(func.count()).where(
+                OutboxMessage.recipient == "second@example.org",
+                OutboxMessage.kind == "registration.promoted",
+            )
+        )
+        == 0
+    )
+    update = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.object_type == "session", AuditEvent.object_id == full.id)
+        .order_by(AuditEvent.id)
+    ).all()[-1]
+    assert update.action == "session.update"
+    assert update.changes["capacity"] == [1, 2]
+    assert update.changes["staff_notes"][1] == "one more chair"
+
+
+def test_an_unchanged_capacity_in_the_programme_editor_promotes_no_one(
+    organizer, edition: Edition, sub_forums: list[Session]
+) -> None:
+    full = sub_forums[0]
+    full.capacity = 0
+    waiting = _make(edition, "waiting@example.org", session_ids=[full.id])
+
+    response = organizer.post(
+        f"/en/admin/sessions/{full.id}",
+        data=_session_form(full, staff_notes="no change of seats"),
+        follow_redirects=True,
+    )
+
+    page = response.get_data(as_text=True)
+    assert "Saved." in page and "got a seat" not in page
+    db.session.expire_all()
+    assert waiting.seats[0].status == SeatStatus.WAITLISTED.value
 
 
 def test_the_list_shows_another_edition_when_asked(organizer, edition: Edition) -> None:

@@ -84,6 +84,8 @@ MATRIX: dict[str, str | frozenset[str]] = {
     "registrations.export_xlsx": PROGRAMME,
     "registrations.import_guests": PROGRAMME,
     "registrations.confirm_import": PROGRAMME,
+    "registrations.recheck_import": PROGRAMME,
+    "registrations.import_preview": PROGRAMME,
     "registrations.set_capacity": PROGRAMME,
     "outbox.index": PROGRAMME,
     "outbox.retry": PROGRAMME,
@@ -102,6 +104,9 @@ MATRIX: dict[str, str | frozenset[str]] = {
 
 # Pages that answer anyone, but not with 200 for a made-up link.
 GONE_FOR_A_BAD_LINK = {"accounts.accept_invitation"}
+
+# Pages of something kept under a random token: the sample token finds nothing.
+NOT_FOUND_FOR_A_BAD_TOKEN = {"registrations.import_preview"}
 
 # Pages that, for those allowed, only send them on (to the current edition's page).
 FORWARDING = {"programme.current_programme", "programme.current_conflicts"}
@@ -180,6 +185,8 @@ def test_each_role_gets_what_the_matrix_says(
                 expected = {302} if rule.endpoint in FORWARDING else {200}
                 if rule.endpoint in GONE_FOR_A_BAD_LINK:
                     expected = {410}
+                if rule.endpoint in NOT_FOUND_FOR_A_BAD_TOKEN:
+                    expected = {404}
             elif role is None:
                 expected = {302}
             else:
