@@ -52,8 +52,10 @@ def _sessions_with_seats(edition: Edition) -> list[Session]:
 
 def _form(edition: Edition) -> BadgeBatchForm:
     # On a GET, the registrations list's query string (its filters) fills the form.
-    formdata = None if request.method == "POST" else (request.args or None)
-    form = BadgeBatchForm(formdata=formdata)
+    if request.method == "POST":
+        form = BadgeBatchForm()
+    else:
+        form = BadgeBatchForm(formdata=request.args or None)
     form.fill_choices(categories_in_order(), _sessions_with_seats(edition), current_language())
     return form
 
@@ -79,7 +81,7 @@ def index() -> Response | tuple[str, int] | str:
         form=form,
         refusal=refusal,
         batches=batches.recent_batches(edition),
-        max_size=batches.MAX_BATCH_SIZE,
+        max_size=batches.max_batch_size(),
     )
     return (page, 422) if refusal else page
 
@@ -102,7 +104,7 @@ def _create(edition: Edition, form: BadgeBatchForm) -> tuple[BadgeBatch | None, 
             "%(count)d badges match: a batch holds at most %(max)d. Please narrow the "
             "filter (by category or sub-forum, for example).",
             count=too_large.count,
-            max=batches.MAX_BATCH_SIZE,
+            max=too_large.largest,
         )
     db.session.commit()
     if batches.is_small(batch):
@@ -200,7 +202,7 @@ STATUS_LABELS = {
     BatchStatus.QUEUED.value: _l("waiting for the worker"),
     BatchStatus.RUNNING.value: _l("being rendered"),
     BatchStatus.DONE.value: _l("ready"),
-    BatchStatus.FAILED.value: _l("failed"),
+    BatchStatus.FAILED.value: _l("rendering failed"),
 }
 
 

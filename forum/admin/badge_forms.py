@@ -7,10 +7,12 @@ fails validation and the page answers 422 with the form, in the visitor's langua
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
 from forum.admin.fields import clean_text, no_control_characters
@@ -35,8 +37,23 @@ ORDER_LABELS = {
     BatchOrder.CATEGORY.value: _l("Category, then family name"),
 }
 
-ANY = ("", _l("Any"))
-YES_NO = [ANY, ("yes", _l("yes")), ("no", _l("no"))]
+SEAT_LABELS = {
+    "": _l("Seat or waiting"),
+    SessionState.CONFIRMED.value: _l("Seat confirmed"),
+    SessionState.WAITING.value: _l("On the waiting list"),
+}
+
+
+def _choices(labels: dict[str, Any]) -> list[SelectChoice]:
+    return [SelectChoice(value, str(label)) for value, label in labels.items()]
+
+
+def _any() -> SelectChoice:
+    return SelectChoice("", str(_l("Any")))
+
+
+def _yes_no_choices() -> list[SelectChoice]:
+    return [_any(), SelectChoice("yes", str(_l("yes"))), SelectChoice("no", str(_l("no")))]
 
 
 def _yes_no(value: str | None) -> bool | None:
@@ -57,41 +74,31 @@ class BadgeBatchForm(FlaskForm):
     status = SelectField(_l("Status"), default="")
     category = SelectField(_l("Category"), default="")
     session = SelectField(_l("Sub-forum"), default="")
-    session_state = SelectField(
-        _l("Seat"),
-        default="",
-        choices=[
-            ("", _l("Seat or waiting")),
-            (SessionState.CONFIRMED.value, _l("Seat confirmed")),
-            (SessionState.WAITING.value, _l("On the waiting list")),
-        ],
-    )
-    checked_in = SelectField(_l("Checked in"), default="", choices=YES_NO)
-    badge_printed = SelectField(_l("Badge printed"), default="", choices=YES_NO)
-    layout = SelectField(
-        _l("Layout"),
-        default=BadgeLayout.A6.value,
-        choices=list(LAYOUT_LABELS.items()),
-    )
-    order = SelectField(
-        _l("Order"),
-        default=BatchOrder.NAME.value,
-        choices=list(ORDER_LABELS.items()),
-    )
+    session_state = SelectField(_l("Seat"), default="")
+    checked_in = SelectField(_l("Checked in"), default="")
+    badge_printed = SelectField(_l("Badge printed"), default="")
+    layout = SelectField(_l("Layout"), default=BadgeLayout.A6.value)
+    order = SelectField(_l("Order"), default=BatchOrder.NAME.value)
 
     def fill_choices(
         self, categories: Sequence[Category], sessions: Sequence[Session], lang: str
     ) -> None:
-        """The edition's categories and sub-forums, named in the page's language."""
-        self.status.choices = [ANY] + [
-            (status, registration_status_label(status)) for status in STATUSES
+        """Every choice, with the edition's categories and sub-forums, in the page's language."""
+        self.status.choices = [_any()] + [
+            SelectChoice(status, registration_status_label(status)) for status in STATUSES
         ]
-        self.category.choices = [ANY] + [
-            (str(category.id), category.name.in_language(lang)) for category in categories
+        self.category.choices = [_any()] + [
+            SelectChoice(str(category.id), category.name.in_language(lang))
+            for category in categories
         ]
-        self.session.choices = [ANY] + [
-            (str(session.id), session.title.in_language(lang)) for session in sessions
+        self.session.choices = [_any()] + [
+            SelectChoice(str(session.id), session.title.in_language(lang)) for session in sessions
         ]
+        self.session_state.choices = _choices(SEAT_LABELS)
+        self.checked_in.choices = _yes_no_choices()
+        self.badge_printed.choices = _yes_no_choices()
+        self.layout.choices = _choices(LAYOUT_LABELS)
+        self.order.choices = _choices(ORDER_LABELS)
 
     def criteria(self) -> BatchCriteria:
         """What a valid form asks for."""

@@ -27,6 +27,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -63,11 +64,12 @@ from forum.registration.listing import RegistrationFilters, SortOrder, filtered_
 from forum.registration.models import Registration, RegistrationStatus
 
 # The most badges one batch may hold: the largest sub-forum or category fits many times
-# over, and a PDF of this size still downloads in seconds.
+# over, and a PDF of this size still downloads in seconds. (App setting BADGE_BATCH_MAX.)
 MAX_BATCH_SIZE = 5000
-# Up to this many badges render in the organizer's request (a few seconds at most).
+# Up to this many badges render in the organizer's request, a few seconds at most.
+# (BADGE_BATCH_IN_REQUEST.)
 SMALL_BATCH_SIZE = 40
-# Badges rendered between two progress reports of the worker.
+# Badges rendered between two progress reports of the worker. (BADGE_BATCH_STEP.)
 STEP = 100
 # How long a worker's claim on a running batch lasts without a progress report.
 CLAIM_LEASE = timedelta(minutes=10)
@@ -190,9 +192,10 @@ class EmptyBatch(BatchError):
 class BatchTooLarge(BatchError):
     """More badges match than one batch may hold."""
 
-    def __init__(self, count: int) -> None:
-        super().__init__(count)
+    def __init__(self, count: int, largest: int) -> None:
+        super().__init__(count, largest)
         self.count = count
+        self.largest = largest
 
 
 class NotPrintable(BatchError):
@@ -239,16 +242,17 @@ def create_batch(
 ) -> BadgeBatch:
     """Queue a batch of the badges the filter matches now, in print order; flushes.
 
-    Raises EmptyBatch when nothing matches and BatchTooLarge above MAX_BATCH_SIZE (counted
-    before any row is loaded).
+    Raises EmptyBatch when nothing matches and BatchTooLarge above `max_batch_size()`
+    (counted before any row is loaded).
     """
     count = count_printable(edition, criteria)
     if count == 0:
         raise EmptyBatch()
-    if count > MAX_BATCH_SIZE:
-        raise BatchTooLarge(count)
+    largest = max_batch_size()
+    if count > largest:
+        raise BatchTooLarge(count, largest)
     registrations = sorted(
-        db.session.scalars(_printable(edition, criteria).limit(MAX_BATCH_SIZE)),
+        db.session.scalars(_printable(edition, criteria).limit(largest)),
         key=sort_key(criteria.order),
     )
     batch = BadgeBatch(
@@ -275,9 +279,13 @@ def create_batch(
     return batch
 
 
+def max_batch_size() -> int:
+    return int(current_app.config.get("BADGE_BATCH_MAX", MAX_BATCH_SIZE))
+
+
 def is_small(batch: BadgeBatch) -> bool:
     """Whether the batch is small enough to render in the organizer's request."""
-    return batch.total <= SMALL_BATCH_SIZE
+    return batch.total <= int(current_app.config.get("BADGE_BATCH_IN_REQUEST", SMALL_BATCH_SIZE))
 
 
 def batch_registration_ids(batch: BadgeBatch) -> list[int]:
@@ -370,8 +378,9 @@ def _render(batch: BadgeBatch, after_step: Callable[[], None] | None) -> None:
     if not ids:
         raise EmptyBatch("no badge of this batch can be printed any more")
     parts: list[bytes] = []
-    for start in range(0, len(ids), STEP):
-        step_ids = ids[start : start + STEP]
+    step = int(current_app.config.get("BADGE_BATCH_STEP", STEP))
+    for start in range(0, len(ids), step):
+        step_ids = ids[start : start + step]
         loaded = {
             registration.id: registration
             for registration in db.session.scalars(
