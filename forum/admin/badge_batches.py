@@ -221,7 +221,7 @@ def order_label(order: str) -> str:
 def progress_text(batch: BadgeBatch) -> str:
     """ "120 of 480 badges rendered (25 %)", or what the batch is waiting for."""
     if batch.status == BatchStatus.QUEUED.value:
-        return _("Waiting for the worker to start this batch.")
+        return _("Waiting for the worker to start this batch (flask forum worker must be running).")
     if batch.status == BatchStatus.FAILED.value:
         return _("The batch failed.")
     return _(

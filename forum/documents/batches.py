@@ -71,6 +71,8 @@ MAX_BATCH_SIZE = 5000
 SMALL_BATCH_SIZE = 40
 # Badges rendered between two progress reports of the worker. (BADGE_BATCH_STEP.)
 STEP = 100
+# Badges on one A4 sheet (documents/badges.py lays out two by two).
+BADGES_PER_SHEET = 4
 # How long a worker's claim on a running batch lasts without a progress report.
 CLAIM_LEASE = timedelta(minutes=10)
 # Erased registrations keep their row, with this domain in their address (staff.py).
@@ -378,7 +380,7 @@ def _render(batch: BadgeBatch, after_step: Callable[[], None] | None) -> None:
     if not ids:
         raise EmptyBatch("no badge of this batch can be printed any more")
     parts: list[bytes] = []
-    step = int(current_app.config.get("BADGE_BATCH_STEP", STEP))
+    step = _step_for(layout)
     for start in range(0, len(ids), step):
         step_ids = ids[start : start + step]
         loaded = {
@@ -402,6 +404,14 @@ def _render(batch: BadgeBatch, after_step: Callable[[], None] | None) -> None:
     batch.finished_at = datetime.now(UTC)
     batch.claimed_until = None
     db.session.flush()
+
+
+def _step_for(layout: BadgeLayout) -> int:
+    """Badges per step; on A4 sheets whole sheets, or a step would end on a half-empty one."""
+    step = max(1, int(current_app.config.get("BADGE_BATCH_STEP", STEP)))
+    if layout is BadgeLayout.A4_SHEET:
+        step = max(BADGES_PER_SHEET, step - step % BADGES_PER_SHEET)
+    return step
 
 
 def _drop_unprintable(batch: BadgeBatch) -> None:

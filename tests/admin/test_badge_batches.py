@@ -259,6 +259,21 @@ def test_progress_is_committed_after_each_step_and_shown_by_the_page(
     assert "js/badge-batch.js" not in page and f"{BASE}/{batch.id}/badges.pdf" in page
 
 
+def test_a4_sheets_are_rendered_in_whole_sheets_whatever_the_step(
+    edition: Edition, settings: dict
+) -> None:
+    settings["BADGE_BATCH_STEP"] = 2
+    for number in range(5):
+        _make(edition, f"sheet{number}@example.org", family_name=f"Sheet{number}")
+    batch = batches.create_batch(edition, BatchCriteria(), BadgeLayout.A4_SHEET, COMMAND_LINE)
+    db.session.commit()
+
+    run_badge_batch("test-worker")
+
+    # Steps of four: two sheets for five badges, not a half-empty sheet after every two.
+    assert len(_pages(_pdf_of(batch))) == 2
+
+
 def test_a_failed_batch_keeps_its_error(organizer, edition: Edition) -> None:
     writer = _make(edition, "scribe@example.org", family_name="Scribe")
     # A character no installed font draws (an Egyptian hieroglyph) makes rendering refuse.

@@ -113,7 +113,7 @@ def test_an_organizer_orders_a_batch_follows_its_progress_and_downloads_it(
 
         expect(page.locator("h1")).to_contain_text("Batch")
         expect(page.locator(".batch-progress__text")).to_have_text(
-            "Waiting for the worker to start this batch."
+            "Waiting for the worker to start this batch (flask forum worker must be running)."
         )
         expect(page.locator("#batch-progress")).to_have_attribute("value", "0")
 
