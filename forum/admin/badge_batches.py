@@ -107,8 +107,10 @@ def _create(edition: Edition, form: BadgeBatchForm) -> tuple[BadgeBatch | None, 
             max=too_large.largest,
         )
     db.session.commit()
-    if batches.is_small(batch):
-        batches.run_batch_now(batch)
+    if batches.is_small(batch) and batches.claim_batch(batch.id, "request") is not None:
+        # The claim is committed first: no worker takes the batch while it renders here.
+        db.session.commit()
+        batches.render_batch(batch)
         db.session.commit()
     return batch, None
 

@@ -3,10 +3,11 @@
 A batch is a row (`badge_batches`) and the registrations it prints, in print order
 (`badge_batch_items`), chosen when the organizer asks: what the PDF holds, and what
 "mark printed" counts, is that list, not whatever the filter would match later. Small
-batches render in the request; larger ones wait, queued, for `flask forum worker`, which
-claims one with a conditional UPDATE (and `FOR UPDATE SKIP LOCKED` on PostgreSQL, so
-several workers never take the same one), renders it in steps of `STEP` badges and
-reports its progress after each step. A worker that dies leaves its claim to expire.
+batches render in the request (claimed like a worker's); larger ones wait, queued, for
+`flask forum worker`, which claims one with a conditional UPDATE (and `FOR UPDATE SKIP
+LOCKED` on PostgreSQL, so several workers never take the same one), renders it in steps
+of `STEP` badges and reports its progress after each step. A worker that dies leaves its
+claim to expire.
 
 The finished PDF is kept in the database (like the stored badges), so whichever app
 process serves the download can read it. Downloading marks nothing; marking printed is
@@ -31,6 +32,7 @@ from flask import current_app
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    ColumnElement,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -316,35 +318,49 @@ def recent_batches(edition: Edition, limit: int = 20) -> list[BadgeBatch]:
 # --------------------------------------------------------------------- the worker's part
 
 
+def _is_waiting(now: datetime) -> ColumnElement[bool]:
+    """Queued, or running under a claim that has expired (its worker died)."""
+    return or_(
+        BadgeBatch.status == BatchStatus.QUEUED.value,
+        (BadgeBatch.status == BatchStatus.RUNNING.value) & (BadgeBatch.claimed_until < now),
+    )
+
+
+def claim_batch(batch_id: int, claimant: str, now: datetime | None = None) -> BadgeBatch | None:
+    """Take one waiting batch for `claimant` with a conditional UPDATE; None when another
+    has it (or it is finished). Flushes; commit before rendering, so others see the claim."""
+    now = now or datetime.now(UTC)
+    taken = db.session.execute(
+        update(BadgeBatch)
+        .where(BadgeBatch.id == batch_id, _is_waiting(now))
+        .values(
+            status=BatchStatus.RUNNING.value,
+            claimed_by=claimant[:100],
+            claimed_until=now + CLAIM_LEASE,
+            started_at=now,
+            done=0,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:
+        return None
+    batch = db.session.get(BadgeBatch, batch_id)
+    db.session.refresh(batch)
+    return batch
+
+
 def claim_next_batch(worker: str, now: datetime | None = None) -> BadgeBatch | None:
     """Take the oldest queued batch (or one whose worker died) for `worker`; flushes.
 
     None when there is nothing to do: one query on the status index.
     """
     now = now or datetime.now(UTC)
-    is_waiting = or_(
-        BadgeBatch.status == BatchStatus.QUEUED.value,
-        (BadgeBatch.status == BatchStatus.RUNNING.value) & (BadgeBatch.claimed_until < now),
-    )
-    candidates = select(BadgeBatch.id).where(is_waiting).order_by(BadgeBatch.id).limit(5)
+    candidates = select(BadgeBatch.id).where(_is_waiting(now)).order_by(BadgeBatch.id).limit(5)
     if db.session.get_bind().dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
     for batch_id in db.session.scalars(candidates).all():
-        taken = db.session.execute(
-            update(BadgeBatch)
-            .where(BadgeBatch.id == batch_id, is_waiting)
-            .values(
-                status=BatchStatus.RUNNING.value,
-                claimed_by=worker[:100],
-                claimed_until=now + CLAIM_LEASE,
-                started_at=now,
-                done=0,
-            )
-            .execution_options(synchronize_session=False)
-        )
-        if taken.rowcount == 1:
-            batch = db.session.get(BadgeBatch, batch_id)
-            db.session.refresh(batch)
+        batch = claim_batch(batch_id, worker, now)
+        if batch is not None:
             return batch
     return None
 
@@ -427,14 +443,6 @@ def _drop_unprintable(batch: BadgeBatch) -> None:
         .where(BadgeBatchItem.batch_id == batch.id, BadgeBatchItem.registration_id.in_(gone))
         .execution_options(synchronize_session=False)
     )
-
-
-def run_batch_now(batch: BadgeBatch) -> None:
-    """Render a small batch in the caller's request, as a worker would; flushes."""
-    batch.status = BatchStatus.RUNNING.value
-    batch.started_at = datetime.now(UTC)
-    db.session.flush()
-    render_batch(batch)
 
 
 # ------------------------------------------------------------------------ marking printed

@@ -5,12 +5,15 @@ and marking printed counts each badge once."""
 from __future__ import annotations
 
 import io
+import re
+from collections import Counter
 from typing import Any
 
 import pytest
 from flask import Flask
 from pypdf import PdfReader
 from sqlalchemy import select
+from tinyhtml5.parser import HTMLParser
 
 from forum.agenda.models import Session
 from forum.audit import COMMAND_LINE, AuditEvent
@@ -420,3 +423,37 @@ def test_the_list_shows_the_editions_recent_batches_with_their_state(
     assert f'href="{BASE}/{queued.id}"' in page
     assert "waiting for the worker" in page
     assert "A4 sheets of four badges" in page
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_pages_are_valid_html_in_every_state(organizer, edition: Edition, lang: str) -> None:
+    writer = _make(edition, f"valid-{lang}@example.org", family_name="Valid")
+    queued = batches.create_batch(edition, BatchCriteria(), BadgeLayout.A6, COMMAND_LINE)
+    done = batches.create_batch(edition, BatchCriteria(), BadgeLayout.A6, COMMAND_LINE)
+    db.session.commit()
+    batches.render_batch(batches.claim_batch(done.id, "test"))
+    batches.mark_batch_printed(done, COMMAND_LINE)
+    writer.organization = "House of \U00013000"
+    failed = batches.create_batch(edition, BatchCriteria(), BadgeLayout.A6, COMMAND_LINE)
+    db.session.commit()
+    batches.render_batch(batches.claim_batch(failed.id, "test"))
+    db.session.commit()
+    base = f"/{lang}/admin/badges"
+
+    pages = {
+        "list": organizer.get(base + "/"),
+        "refused": organizer.post(base + "/", data={"layout": "a3"}),
+        "queued": organizer.get(f"{base}/{queued.id}"),
+        "done": organizer.get(f"{base}/{done.id}"),
+        "failed": organizer.get(f"{base}/{failed.id}"),
+    }
+
+    assert failed.status == BatchStatus.FAILED.value
+    for name, response in pages.items():
+        assert response.status_code in (200, 422), name
+        html = response.get_data(as_text=True)
+        parser = HTMLParser()
+        parser.parse(html)
+        assert list(parser.errors) == [], name
+        ids = Counter(re.findall(r'\sid="([^"]+)"', html))
+        assert [key for key, count in ids.items() if count > 1] == [], name

@@ -14,7 +14,13 @@ from forum.accounts.models import User
 from forum.agenda.models import Room, Session, Talk
 from forum.audit import COMMAND_LINE
 from forum.documents.badges import BadgeLayout
-from forum.documents.batches import BadgeBatch, BatchCriteria, create_batch, run_batch_now
+from forum.documents.batches import (
+    BadgeBatch,
+    BatchCriteria,
+    claim_batch,
+    create_batch,
+    render_batch,
+)
 from forum.editions.services import current_edition
 from forum.extensions import db
 from forum.mail import OutboxMessage
@@ -168,7 +174,7 @@ def _a_finished_batch_id(edition) -> int:
         return existing
     _a_registration_id(edition)
     batch = create_batch(edition, BatchCriteria(), BadgeLayout.A6, COMMAND_LINE)
-    run_batch_now(batch)
+    render_batch(claim_batch(batch.id, "matrix"))
     db.session.commit()
     return batch.id
 
