@@ -31,6 +31,7 @@ from forum.registration.seats import choice_slots
 
 bp = staff_blueprint("badge_batches", __name__, url_prefix="/<lang:lang>/admin/badges")
 
+LARGEST_ID = 2**31 - 1
 # How often the page asks for the progress, and refreshes itself without script.
 POLL_SECONDS = 2
 
@@ -39,6 +40,9 @@ def _edition() -> Edition:
     """The edition asked for (?edition=ID), or the current one."""
     edition_id = request.args.get("edition", type=int)
     if edition_id is not None:
+        # A 32-bit column: a larger number names nothing (and would upset the database).
+        if not 0 < edition_id <= LARGEST_ID:
+            abort(404)
         return db.get_or_404(Edition, edition_id)
     try:
         return current_edition()

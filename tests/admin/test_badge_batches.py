@@ -408,6 +408,8 @@ def test_a_batch_over_the_maximum_or_empty_is_refused_with_a_clear_message(
     assert "No confirmed registration matches this filter." in nothing.get_data(as_text=True)
     assert db.session.scalars(select(BadgeBatch)).first() is None
     assert organizer.get(BASE + "/", query_string={"edition": "999999"}).status_code == 404
+    huge = organizer.get(BASE + "/", query_string={"edition": "9" * 30})
+    assert huge.status_code == 404
     assert organizer.get(f"{BASE}/999999").status_code == 404
 
 
