@@ -12,6 +12,7 @@ from werkzeug.routing import BaseConverter, IntegerConverter
 import config as config_module
 from forum import cli, database, errors, i18n, migrating, names, security
 from forum.accounts.views import bp as accounts_bp
+from forum.admin.badge_batches import bp as badge_batches_bp
 from forum.admin.categories import bp as categories_bp
 from forum.admin.outbox import bp as outbox_bp
 from forum.admin.programme import bp as programme_bp
@@ -76,6 +77,7 @@ def create_app(config: str | object = "development") -> Flask:
     app.register_blueprint(registrations_bp)
     app.register_blueprint(outbox_bp)
     app.register_blueprint(categories_bp)
+    app.register_blueprint(badge_batches_bp)
     app.register_blueprint(desk_bp)
     watch_content_models(Edition, Room, Session, Talk, TalkSpeaker, Speaker)
     i18n.init_app(app)

@@ -117,9 +117,14 @@ def record(
 
 
 def object_type_of(obj: Any) -> str:
-    """The table's name in the singular: "sessions" -> "session", "categories" -> "category"."""
+    """The table's name in the singular: "sessions" -> "session", "categories" -> "category",
+    "badge_batches" -> "badge_batch"."""
     table = obj.__tablename__
-    return table.removesuffix("ies") + "y" if table.endswith("ies") else table.removesuffix("s")
+    if table.endswith("ies"):
+        return table.removesuffix("ies") + "y"
+    if table.endswith(("ches", "shes", "sses", "xes")):
+        return table.removesuffix("es")
+    return table.removesuffix("s")
 
 
 def history_of(object_type: str, object_id: int, limit: int = 50) -> list[AuditEvent]:

@@ -29,6 +29,7 @@ OBJECT_LABELS = {
     "registration": _l("Registration"),
     "outbox_message": _l("Outgoing e-mail"),
     "category": _l("Category"),
+    "badge_batch": _l("Badge batch"),
 }
 
 VERB_LABELS = {
@@ -55,6 +56,7 @@ VERB_LABELS = {
     "door_check": _l("scanned at a door"),
     "walk_in": _l("registered at the desk"),
     "print_badge": _l("badge printed"),
+    "mark_printed": _l("marked printed"),
 }
 
 

@@ -72,6 +72,7 @@ AUDITED_OBJECT_TYPES = (
     "registration",
     "outbox_message",
     "category",
+    "badge_batch",
 )
 
 

@@ -20,6 +20,7 @@ from forum.agenda import editing as agenda_editing
 from forum.agenda.models import Session
 from forum.audit import Actor, AuditEvent
 from forum.documents.badges import BadgeRender
+from forum.documents.batches import forget_batch_files_of
 from forum.editions.models import Edition
 from forum.extensions import db
 from forum.mail import OutboxMessage, OutboxStatus, retry_message
@@ -240,6 +241,7 @@ def erase_personal_data(registration: Registration, actor: Actor) -> None:
     old_email, reference = registration.email, registration.reference
     _forget_mail(old_email, reference)
     db.session.execute(delete(BadgeRender).where(BadgeRender.registration_id == registration.id))
+    forget_batch_files_of(registration.id)
     # Earlier entries recorded values "from -> to"; keep that they happened, not the values.
     db.session.execute(
         update(AuditEvent)

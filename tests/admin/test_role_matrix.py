@@ -13,6 +13,14 @@ from werkzeug.routing import Rule
 from forum.accounts.models import User
 from forum.agenda.models import Room, Session, Talk
 from forum.audit import COMMAND_LINE
+from forum.documents.badges import BadgeLayout
+from forum.documents.batches import (
+    BadgeBatch,
+    BatchCriteria,
+    claim_batch,
+    create_batch,
+    render_batch,
+)
 from forum.editions.services import current_edition
 from forum.extensions import db
 from forum.mail import OutboxMessage
@@ -92,6 +100,11 @@ MATRIX: dict[str, str | frozenset[str]] = {
     "categories.index": PROGRAMME,
     "categories.new": PROGRAMME,
     "categories.edit": PROGRAMME,
+    "badge_batches.index": PROGRAMME,
+    "badge_batches.show": PROGRAMME,
+    "badge_batches.progress": PROGRAMME,
+    "badge_batches.download": PROGRAMME,
+    "badge_batches.mark_printed": PROGRAMME,
     "desk.desk": ALL_STAFF,
     "desk.card": ALL_STAFF,
     "desk.admit": ALL_STAFF,
@@ -136,6 +149,7 @@ def sample_values() -> dict[str, int | str]:
         "token": "not-a-real-invitation",
         "category_id": db.session.scalars(db.select(Category.id)).first(),
         "message_id": db.session.scalars(db.select(OutboxMessage.id)).first() or 1,
+        "batch_id": _a_finished_batch_id(edition),
     }
 
 
@@ -156,6 +170,18 @@ def _a_registration_id(edition) -> int:
     registration = register_by_organizer(edition, data, COMMAND_LINE).registration
     db.session.commit()
     return registration.id
+
+
+def _a_finished_batch_id(edition) -> int:
+    """A rendered badge batch, so that its PDF can be downloaded by those allowed."""
+    existing = db.session.scalars(db.select(BadgeBatch.id).order_by(BadgeBatch.id)).first()
+    if existing is not None:
+        return existing
+    _a_registration_id(edition)
+    batch = create_batch(edition, BatchCriteria(), BadgeLayout.A6, COMMAND_LINE)
+    render_batch(claim_batch(batch.id, "matrix"))
+    db.session.commit()
+    return batch.id
 
 
 def test_every_staff_url_has_an_entry_in_the_matrix(app: Flask) -> None:
