@@ -53,6 +53,7 @@ bp = staff_blueprint("desk", __name__, url_prefix="/<lang:lang>/desk")
 DESK_COOKIE = "forum_desk"
 POINT_COOKIE = "forum_desk_point"
 LAYOUT_COOKIE = "forum_desk_layout"
+PRINT_COOKIE = "forum_desk_print"
 COOKIE_AGE = 60 * 60 * 24 * 365
 ENTRANCE = "entrance"
 SEARCH_LIMIT = 20
@@ -68,6 +69,8 @@ class DeskSettings:
     name: str
     door: Session | None  # None: the main entrance
     layout: BadgeLayout
+    # Open the badge PDF for printing right after a successful admission.
+    prints_on_check_in: bool = False
 
 
 def _edition() -> Edition:
@@ -97,7 +100,12 @@ def _settings(edition: Edition) -> DeskSettings:
         layout = BadgeLayout(request.cookies.get(LAYOUT_COOKIE, BadgeLayout.A6.value))
     except ValueError:
         layout = BadgeLayout.A6
-    return DeskSettings(clean_desk_name(request.cookies.get(DESK_COOKIE, "")), door, layout)
+    return DeskSettings(
+        clean_desk_name(request.cookies.get(DESK_COOKIE, "")),
+        door,
+        layout,
+        prints_on_check_in=request.cookies.get(PRINT_COOKIE) == "1",
+    )
 
 
 def _with_details(registration_id: int) -> Registration | None:
@@ -275,7 +283,8 @@ def print_badge(registration_id: int) -> Response | tuple[str, int]:
 @bp.route("/settings", methods=["POST"])
 @role_required(*STAFF)
 def settings() -> Response:
-    """Name this device's desk, its check-in point and printer layout, in cookies."""
+    """Name this device's desk, its check-in point, printer layout and whether it prints
+    on check-in, in cookies."""
     edition = _edition()
     name = clean_desk_name(request.form.get("desk", ""))
     point = request.form.get("point", ENTRANCE)
@@ -284,8 +293,14 @@ def settings() -> Response:
     layout = request.form.get("layout", BadgeLayout.A6.value)
     if layout not in {item.value for item in BadgeLayout}:
         layout = BadgeLayout.A6.value
+    prints = "1" if request.form.get("print_on_check_in") == "1" else "0"
     response = Response(status=303, headers={"Location": url_for("desk.desk")})
-    for key, value in ((DESK_COOKIE, name), (POINT_COOKIE, point), (LAYOUT_COOKIE, layout)):
+    for key, value in (
+        (DESK_COOKIE, name),
+        (POINT_COOKIE, point),
+        (LAYOUT_COOKIE, layout),
+        (PRINT_COOKIE, prints),
+    ):
         response.set_cookie(
             key,
             value,

@@ -53,6 +53,7 @@
           form.removeAttribute("data-pending");
           cardBox.innerHTML = result.answer.html;
           bindCard();
+          printIfAsked();
           refreshCounts();
           focusScan();
         })
@@ -63,6 +64,17 @@
     }
 
     attempt();
+  }
+
+  /* "Print on check-in": the server marks the card's print form only when this request
+     admitted the attendee (never on "already checked in"), and the desk submits the same
+     form as the "Print badge" button, so the print is counted the same way. */
+  function printIfAsked() {
+    var form = cardBox.querySelector("form.desk-print[data-print-now]");
+    if (form) {
+      form.removeAttribute("data-print-now");
+      form.submit();
+    }
   }
 
   function bindCard() {

@@ -54,7 +54,7 @@ def desk_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, l
         open_registration(edition, timedelta(days=30))
         payloads = [
             make_payload(register(edition, _attendee(given, family)).registration.reference)
-            for given, family in (("Amélie", "Durand"), ("Kenji", "Sato"))
+            for given, family in (("Amélie", "Durand"), ("Kenji", "Sato"), ("Lucía", "Gómez"))
         ]
         db.session.commit()
         db.session.remove()
@@ -84,12 +84,16 @@ def _attendee(given_name: str, family_name: str) -> RegistrationData:
     )
 
 
-def _open_desk(page: Page, name: str) -> None:
+def _log_in(page: Page) -> None:
     page.goto("/en/admin/login")
     page.fill("#email", EMAIL)
     page.fill("#password", PASSWORD)
     page.keyboard.press("Enter")
     expect(page.locator("h1")).to_have_text("Welcome, Wang Fang")
+
+
+def _open_desk(page: Page, name: str) -> None:
+    _log_in(page)
     page.goto("/en/desk/")
     # A new device names its desk first; the field has the focus.
     expect(page.locator("#desk-name")).to_be_focused()
@@ -105,11 +109,18 @@ def _scan(page: Page, payload: str) -> None:
     page.keyboard.press("Enter")
 
 
+def _scan_again(page: Page, payload: str) -> None:
+    """The next scan: the scanner types into the input wherever the focus went."""
+    page.locator("#desk-q").focus()
+    page.locator("#desk-q").fill("")
+    _scan(page, payload)
+
+
 @pytest.mark.e2e
 def test_a_desk_scans_checks_in_and_prints_and_a_second_desk_sees_already_checked_in(
     browser: Browser, desk_site: tuple[str, list[str]]
 ) -> None:
-    url, (payload, _other) = desk_site
+    url, (payload, *_others) = desk_site
     east_context = browser.new_context(base_url=url)
     west_context = browser.new_context(base_url=url)
     try:
@@ -127,7 +138,7 @@ def test_a_desk_scans_checks_in_and_prints_and_a_second_desk_sees_already_checke
         expect(east.locator("#desk-q")).to_be_focused()
         # The live counts follow without a reload: one of the two delegates is in.
         delegates = east.locator(".desk-counts__entrance tr", has_text="Delegate").locator("td")
-        expect(delegates).to_have_text(["Delegate", "1", "2"])
+        expect(delegates).to_have_text(["Delegate", "1", "3"])
 
         print_form = east.locator("form[action$='/badge.pdf']")
         token = print_form.locator("input[name=csrf_token]").get_attribute("value")
@@ -154,7 +165,7 @@ def test_a_desk_scans_checks_in_and_prints_and_a_second_desk_sees_already_checke
 def test_a_desk_that_loses_the_network_shows_pending_then_admits_once_when_it_returns(
     browser: Browser, desk_site: tuple[str, list[str]]
 ) -> None:
-    url, (_first, payload) = desk_site
+    url, (_first, payload, *_others) = desk_site
     context = browser.new_context(base_url=url)
     try:
         page = context.new_page()
@@ -175,5 +186,58 @@ def test_a_desk_that_loses_the_network_shows_pending_then_admits_once_when_it_re
         )
         page.reload()
         expect(page.locator(".desk-card__history li")).to_have_count(1)
+    finally:
+        context.close()
+
+
+@pytest.mark.e2e
+def test_a_desk_that_prints_on_check_in_opens_the_badge_once_by_keyboard_alone(
+    browser: Browser, desk_site: tuple[str, list[str]]
+) -> None:
+    url, (*_others, payload) = desk_site
+    context = browser.new_context(base_url=url)
+    # The prints the desk asked for (the browser's PDF viewer may fetch the result again).
+    prints_asked: list[str] = []
+    context.on(
+        "request",
+        lambda sent: (
+            prints_asked.append(sent.url)
+            if sent.method == "POST" and sent.url.endswith("/badge.pdf")
+            else None
+        ),
+    )
+    try:
+        page = context.new_page()
+        _log_in(page)
+        page.goto("/en/desk/")
+        # Name the desk and tick "Print the badge on check-in" without the mouse.
+        expect(page.locator("#desk-name")).to_be_focused()
+        page.keyboard.type("South desk")
+        for _field in ("#desk-point", "#desk-layout", "#desk-print"):
+            page.keyboard.press("Tab")
+        expect(page.locator("#desk-print")).to_be_focused()
+        page.keyboard.press("Space")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+        expect(page.locator("h1 .desk-prints")).to_have_text("Prints on check-in")
+
+        _scan(page, payload)
+        expect(page.locator(".desk-card__state")).to_have_text("✔ OK to enter")
+        page.locator(".desk-admit__button").focus()
+        with context.expect_event(
+            "response", lambda answer: answer.url.endswith("/badge.pdf")
+        ) as printed:
+            page.keyboard.press("Enter")
+        expect(page.locator(".desk-card__state")).to_have_text("✔ Checked in now: let them in")
+        assert printed.value.status == 200
+        assert printed.value.headers["content-type"] == "application/pdf"
+
+        # The print was counted and recorded at this desk; a rescan prints nothing more.
+        _scan_again(page, payload)
+        expect(page.locator(".desk-card__state")).to_have_text("✖ Already checked in")
+        prints = page.locator(".desk-card__details dt:text-is('Badge prints') + dd")
+        expect(prints).to_have_text("1")
+        expect(page.locator(".desk-card__history")).to_contain_text("badge printed · South desk")
+        assert len(prints_asked) == 1
     finally:
         context.close()
