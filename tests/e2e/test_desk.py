@@ -5,8 +5,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+import segno
 from playwright.sync_api import Browser, Page, expect
 from werkzeug.serving import make_server
 
@@ -26,7 +28,7 @@ from forum.registration.services import (
     register,
 )
 
-from .conftest import HOST, compile_translations
+from .conftest import CHROMIUM, CHROMIUM_ARGS, HOST, compile_translations
 
 EMAIL = "desk@e2e.example.org"
 PASSWORD = "desk password here"
@@ -241,3 +243,63 @@ def test_a_desk_that_prints_on_check_in_opens_the_badge_once_by_keyboard_alone(
         assert len(prints_asked) == 1
     finally:
         context.close()
+
+
+VIDEO_WIDTH, VIDEO_HEIGHT = 640, 480
+
+
+def write_qr_video(payload: str, target: Path, frames: int = 10) -> Path:
+    """A y4m video (what Chromium's fake camera plays) of the payload's QR code, as the
+    badge prints it, black on white in the middle of a grey frame."""
+    code = segno.make(payload, error="m", micro=False)
+    rows = list(code.matrix_iter(scale=8, border=4))
+    top, left = (VIDEO_HEIGHT - len(rows)) // 2, (VIDEO_WIDTH - len(rows[0])) // 2
+    luma = bytearray([128]) * (VIDEO_WIDTH * VIDEO_HEIGHT)
+    for y, row in enumerate(rows):
+        start = (top + y) * VIDEO_WIDTH + left
+        luma[start : start + len(row)] = bytes(16 if dark else 235 for dark in row)
+    chroma = bytes([128]) * (VIDEO_WIDTH // 2 * VIDEO_HEIGHT // 2)
+    with target.open("wb") as video:
+        video.write(f"YUV4MPEG2 W{VIDEO_WIDTH} H{VIDEO_HEIGHT} F10:1 Ip A1:1 C420jpeg\n".encode())
+        for _frame in range(frames):
+            video.write(b"FRAME\n" + bytes(luma) + chroma + chroma)
+    return target
+
+
+@pytest.mark.e2e
+def test_a_desk_scans_a_badge_with_the_camera_through_the_vendored_decoder(
+    browser: Browser, desk_site: tuple[str, list[str]], tmp_path: Path
+) -> None:
+    url, (payload, *_others) = desk_site
+    video = write_qr_video(payload, tmp_path / "badge.y4m")
+    camera_browser = browser.browser_type.launch(
+        executable_path=str(CHROMIUM),
+        headless=True,
+        args=[
+            *CHROMIUM_ARGS,
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+        ],
+    )
+    try:
+        context = camera_browser.new_context(base_url=url, permissions=["camera"])
+        # Whatever this Chromium offers, the desk must fall back to the vendored jsQR.
+        context.add_init_script("delete window.BarcodeDetector;")
+        requested: list[str] = []
+        context.on("request", lambda sent: requested.append(sent.url))
+        page = context.new_page()
+        _open_desk(page, "Camera desk")
+
+        camera = page.locator(".desk-camera")
+        expect(camera).to_be_visible()
+        camera.focus()
+        page.keyboard.press("Enter")
+
+        card = page.locator(".desk-card")
+        expect(card.locator(".desk-card__name")).to_contain_text("Amélie Durand", timeout=15_000)
+        expect(page.locator("#desk-q")).to_have_value(payload)
+        assert f"{url}/static/vendor/jsqr/jsQR.js" in requested
+        assert all(address.startswith(url) for address in requested)
+    finally:
+        camera_browser.close()
