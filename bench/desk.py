@@ -204,12 +204,14 @@ def run_desk(
 
 
 def count_admissions(env: dict[str, str]) -> int:
+    """Admissions stored (prints are CheckIn rows too, of their own kind)."""
     script = (
         "from forum import create_app\nfrom forum.extensions import db\n"
         "from forum.registration.checkin import CheckIn\n"
         "app = create_app('development')\n"
         "with app.app_context():\n"
-        "    print(db.session.scalar(db.select(db.func.count()).select_from(CheckIn)))\n"
+        "    print(db.session.scalar(db.select(db.func.count()).select_from(CheckIn)\n"
+        "        .where(CheckIn.kind == 'admit')))\n"
     )
     done = subprocess.run(
         [str(BIN / "python"), "-c", script],

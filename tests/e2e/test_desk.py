@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -28,7 +28,7 @@ from forum.registration.services import (
     register,
 )
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS, HOST, compile_translations
+from .conftest import CHROMIUM, CHROMIUM_ARGS, HOST, StaffLogIn, compile_translations
 
 EMAIL = "desk@e2e.example.org"
 PASSWORD = "desk password here"
@@ -86,22 +86,24 @@ def _attendee(given_name: str, family_name: str) -> RegistrationData:
     )
 
 
-def _log_in(page: Page) -> None:
-    page.goto("/en/admin/login")
-    page.fill("#email", EMAIL)
-    page.fill("#password", PASSWORD)
-    page.keyboard.press("Enter")
-    expect(page.locator("h1")).to_have_text("Welcome, Wang Fang")
+OpenDesk = Callable[[Page, str], None]
 
 
-def _open_desk(page: Page, name: str) -> None:
-    _log_in(page)
-    page.goto("/en/desk/")
-    # A new device names its desk first; the field has the focus.
-    expect(page.locator("#desk-name")).to_be_focused()
-    page.keyboard.type(name)
-    page.keyboard.press("Enter")
-    expect(page.locator("h1 .desk-name")).to_have_text(name)
+@pytest.fixture
+def open_desk(staff_log_in: StaffLogIn) -> OpenDesk:
+    """Log the check-in account in and name this device's desk: `open_desk(page, name)`."""
+
+    def open_desk(page: Page, name: str) -> None:
+        staff_log_in(page, EMAIL, PASSWORD)
+        expect(page.locator("h1")).to_have_text("Welcome, Wang Fang")
+        page.goto("/en/desk/")
+        # A new device names its desk first; the field has the focus.
+        expect(page.locator("#desk-name")).to_be_focused()
+        page.keyboard.type(name)
+        page.keyboard.press("Enter")
+        expect(page.locator("h1 .desk-name")).to_have_text(name)
+
+    return open_desk
 
 
 def _scan(page: Page, payload: str) -> None:
@@ -120,14 +122,14 @@ def _scan_again(page: Page, payload: str) -> None:
 
 @pytest.mark.e2e
 def test_a_desk_scans_checks_in_and_prints_and_a_second_desk_sees_already_checked_in(
-    browser: Browser, desk_site: tuple[str, list[str]]
+    browser: Browser, desk_site: tuple[str, list[str]], open_desk: OpenDesk
 ) -> None:
     url, (payload, *_others) = desk_site
     east_context = browser.new_context(base_url=url)
     west_context = browser.new_context(base_url=url)
     try:
         east = east_context.new_page()
-        _open_desk(east, "East hall 2")
+        open_desk(east, "East hall 2")
         _scan(east, payload)
         card = east.locator(".desk-card")
         expect(card.locator(".desk-card__state")).to_have_text("✔ OK to enter")
@@ -152,7 +154,7 @@ def test_a_desk_scans_checks_in_and_prints_and_a_second_desk_sees_already_checke
         assert badge.body().startswith(b"%PDF")
 
         west = west_context.new_page()
-        _open_desk(west, "West hall")
+        open_desk(west, "West hall")
         _scan(west, payload)
         state = west.locator(".desk-card__state")
         expect(state).to_have_text("✖ Already checked in")
@@ -165,13 +167,13 @@ def test_a_desk_scans_checks_in_and_prints_and_a_second_desk_sees_already_checke
 
 @pytest.mark.e2e
 def test_a_desk_that_loses_the_network_shows_pending_then_admits_once_when_it_returns(
-    browser: Browser, desk_site: tuple[str, list[str]]
+    browser: Browser, desk_site: tuple[str, list[str]], open_desk: OpenDesk
 ) -> None:
     url, (_first, payload, *_others) = desk_site
     context = browser.new_context(base_url=url)
     try:
         page = context.new_page()
-        _open_desk(page, "North door")
+        open_desk(page, "North door")
         _scan(page, payload)
         expect(page.locator(".desk-card__state")).to_have_text("✔ OK to enter")
 
@@ -194,7 +196,7 @@ def test_a_desk_that_loses_the_network_shows_pending_then_admits_once_when_it_re
 
 @pytest.mark.e2e
 def test_a_desk_that_prints_on_check_in_opens_the_badge_once_by_keyboard_alone(
-    browser: Browser, desk_site: tuple[str, list[str]]
+    browser: Browser, desk_site: tuple[str, list[str]], staff_log_in: StaffLogIn
 ) -> None:
     url, (*_others, payload) = desk_site
     context = browser.new_context(base_url=url)
@@ -210,7 +212,7 @@ def test_a_desk_that_prints_on_check_in_opens_the_badge_once_by_keyboard_alone(
     )
     try:
         page = context.new_page()
-        _log_in(page)
+        staff_log_in(page, EMAIL, PASSWORD)
         page.goto("/en/desk/")
         # Name the desk and tick "Print the badge on check-in" without the mouse.
         expect(page.locator("#desk-name")).to_be_focused()
@@ -268,7 +270,7 @@ def write_qr_video(payload: str, target: Path, frames: int = 10) -> Path:
 
 @pytest.mark.e2e
 def test_a_desk_scans_a_badge_with_the_camera_through_the_vendored_decoder(
-    browser: Browser, desk_site: tuple[str, list[str]], tmp_path: Path
+    browser: Browser, desk_site: tuple[str, list[str]], open_desk: OpenDesk, tmp_path: Path
 ) -> None:
     url, (payload, *_others) = desk_site
     video = write_qr_video(payload, tmp_path / "badge.y4m")
@@ -289,7 +291,7 @@ def test_a_desk_scans_a_badge_with_the_camera_through_the_vendored_decoder(
         requested: list[str] = []
         context.on("request", lambda sent: requested.append(sent.url))
         page = context.new_page()
-        _open_desk(page, "Camera desk")
+        open_desk(page, "Camera desk")
 
         camera = page.locator(".desk-camera")
         expect(camera).to_be_visible()
