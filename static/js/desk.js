@@ -220,7 +220,21 @@
     var stream = null;
     var decode = null;
     var startLabel = button.textContent;
-    button.hidden = false;
+    // Offer the camera only where there is one (a desktop at a desk often has none).
+    if (media.enumerateDevices) {
+      media
+        .enumerateDevices()
+        .then(function (devices) {
+          button.hidden = !devices.some(function (device) {
+            return device.kind === "videoinput";
+          });
+        })
+        .catch(function () {
+          button.hidden = false;
+        });
+    } else {
+      button.hidden = false;
+    }
 
     function chooseDecoder() {
       if (decode) {
