@@ -13,10 +13,15 @@ the same address). Each desk logs in like a browser, names itself, then repeats:
     .venv/bin/python bench/desk.py                  # 10,000 registrations, 10 desks
     .venv/bin/python bench/desk.py --registrations 2000 --rounds 20
     .venv/bin/python bench/desk.py --pause 0        # desks fire back to back (overload)
+    .venv/bin/python bench/desk.py --jitter 0       # desks in lockstep (bursts of ten)
 
 `--pause` (default 0.25 s) is the operator's time between steps: a person reads the card
 before pressing "Check in". With no pause the ten desks keep every worker busy all the
 time (a closed loop on 2 cores), which measures the queue rather than the desk.
+`--jitter` (default 0.5) spreads each pause uniformly over pause × (1 ± jitter), with a
+fixed seed per desk: the mean load is the same, but the desks no longer start and stay
+in lockstep (ten scans landing on four workers in the same millisecond, then ten
+check-ins), which people at ten desks never do. `--jitter 0` gives the lockstep back.
 
 Targets (p95): scan 30 ms, search 100 ms, check-in 50 ms, badge 50 ms. Writes
 bench/results/desk.json; exits 1 when a target is missed or a check-in went wrong.
@@ -28,6 +33,7 @@ import argparse
 import http.client
 import json
 import os
+import random
 import re
 import signal
 import subprocess
@@ -162,13 +168,19 @@ def run_desk(
     problems: list[str],
     lock: threading.Lock,
     pause: float,
+    jitter: float,
 ) -> None:
     desk = Desk(port, f"Bench desk {number}")
     desk.open()
+    operator = random.Random(number)
+
+    def think() -> None:
+        time.sleep(pause * operator.uniform(1 - jitter, 1 + jitter))
+
     mine: dict[str, list[float]] = defaultdict(list)
     for round_number in range(rounds):
         index = number * rounds + round_number
-        time.sleep(pause)
+        think()
         status, page, ms = desk.request(
             "GET", "/en/desk/?" + urllib.parse.urlencode({"q": payloads[index]})
         )
@@ -182,7 +194,7 @@ def run_desk(
         mine["search"].append(ms)
         if status != 200:
             problems.append(f"search {query}: {status}")
-        time.sleep(pause)
+        think()
         action, nonce = ADMIT.search(html).groups()
         token = TOKEN.search(html).group(1)
         # As desk.js sends it: the answer is JSON with the card, not a whole page.
@@ -191,7 +203,7 @@ def run_desk(
         mine["check_in"].append(ms)
         if status != 200 or not json.loads(page)["is_admitted"]:
             problems.append(f"check-in {index}: {status}")
-        time.sleep(pause)
+        think()
         badge = printed[index % len(printed)]
         path = f"/en/desk/registrations/{badge}/badge.pdf"
         status, pdf, ms = desk.request("POST", path, {"csrf_token": token})
@@ -204,12 +216,14 @@ def run_desk(
 
 
 def count_admissions(env: dict[str, str]) -> int:
+    """Admissions stored (prints are CheckIn rows too, of their own kind)."""
     script = (
         "from forum import create_app\nfrom forum.extensions import db\n"
         "from forum.registration.checkin import CheckIn\n"
         "app = create_app('development')\n"
         "with app.app_context():\n"
-        "    print(db.session.scalar(db.select(db.func.count()).select_from(CheckIn)))\n"
+        "    print(db.session.scalar(db.select(db.func.count()).select_from(CheckIn)\n"
+        "        .where(CheckIn.kind == 'admit')))\n"
     )
     done = subprocess.run(
         [str(BIN / "python"), "-c", script],
@@ -230,6 +244,7 @@ def main() -> int:
     parser.add_argument("--printed", type=int, default=20, help="stored badges to print")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--pause", type=float, default=0.25, help="seconds between steps")
+    parser.add_argument("--jitter", type=float, default=0.5, help="pauses vary by ± this fraction")
     options = parser.parse_args()
 
     database = f"forum_bench_desk_{os.getpid()}"
@@ -262,6 +277,7 @@ def main() -> int:
                     problems,
                     lock,
                     options.pause,
+                    options.jitter,
                 ),
             )
             for number in range(options.desks)
@@ -281,6 +297,7 @@ def main() -> int:
         "desks": options.desks,
         "gunicorn": f"{options.workers} sync workers",
         "pause_s": options.pause,
+        "jitter": options.jitter,
         "admissions_stored": admissions,
         "admissions_expected": options.desks * options.rounds,
         "problems": problems[:10],

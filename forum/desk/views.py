@@ -26,6 +26,7 @@ from forum.extensions import db
 from forum.i18n import current_language
 from forum.registration.checkin import (
     CARD_DETAILS,
+    Admission,
     Card,
     CheckIn,
     NotAdmissible,
@@ -33,6 +34,7 @@ from forum.registration.checkin import (
     admit_walk_in,
     card_for,
     card_for_code,
+    card_state,
     check_at_door,
     check_in,
     clean_desk_name,
@@ -53,6 +55,7 @@ bp = staff_blueprint("desk", __name__, url_prefix="/<lang:lang>/desk")
 DESK_COOKIE = "forum_desk"
 POINT_COOKIE = "forum_desk_point"
 LAYOUT_COOKIE = "forum_desk_layout"
+PRINT_COOKIE = "forum_desk_print"
 COOKIE_AGE = 60 * 60 * 24 * 365
 ENTRANCE = "entrance"
 SEARCH_LIMIT = 20
@@ -68,6 +71,8 @@ class DeskSettings:
     name: str
     door: Session | None  # None: the main entrance
     layout: BadgeLayout
+    # Open the badge PDF for printing right after a successful admission.
+    prints_on_check_in: bool = False
 
 
 def _edition() -> Edition:
@@ -97,18 +102,28 @@ def _settings(edition: Edition) -> DeskSettings:
         layout = BadgeLayout(request.cookies.get(LAYOUT_COOKIE, BadgeLayout.A6.value))
     except ValueError:
         layout = BadgeLayout.A6
-    return DeskSettings(clean_desk_name(request.cookies.get(DESK_COOKIE, "")), door, layout)
+    return DeskSettings(
+        clean_desk_name(request.cookies.get(DESK_COOKIE, "")),
+        door,
+        layout,
+        prints_on_check_in=request.cookies.get(PRINT_COOKIE) == "1",
+    )
 
 
 def _with_details(registration_id: int) -> Registration | None:
-    return db.session.scalars(
-        db.select(Registration).options(*CARD_DETAILS).where(Registration.id == registration_id)
-    ).first()
+    return (
+        db.session.scalars(
+            db.select(Registration).options(*CARD_DETAILS).where(Registration.id == registration_id)
+        )
+        .unique()
+        .first()
+    )
 
 
 def _page(
     edition: Edition,
     *,
+    settings: DeskSettings | None = None,
     text: str = "",
     card: Card | None = None,
     results: list[Registration] | None = None,
@@ -117,19 +132,18 @@ def _page(
     just_admitted: bool = False,
     status: int = 200,
 ) -> tuple[str, int]:
-    settings = _settings(edition)
     records = history(card.registration) if card and card.registration else []
     return render_template(
         "desk/desk.html",
         edition=edition,
-        settings=settings,
+        settings=settings or _settings(edition),
         doors=_doors(edition),
         layouts=LAYOUT_LABELS,
         text=text,
         card=card,
         results=results,
         records=records,
-        result_states={found.id: card_for(edition, found).state.value for found in results or []},
+        result_states={found.id: card_state(edition, found).value for found in results or []},
         outcome=outcome,
         door_check=door_check,
         just_admitted=just_admitted,
@@ -158,7 +172,7 @@ def desk() -> tuple[str, int]:
         return _page(edition, text=text, card=_card_with_details(card_for(edition, exact[0])))
     if not results and normalize_reference(text) and len(normalize_reference(text)) == len(text):
         card = card_for_code(edition, text)  # a reference of another edition, or none
-        return _page(edition, text=text, card=_card_with_details(card))
+        return _page(edition, text=text, card=card)
     return _page(edition, text=text, results=results)
 
 
@@ -169,12 +183,21 @@ def _card_with_details(card: Card) -> Card:
     return Card(card.state, registration, card.admission)
 
 
+def _registration(registration_id: int) -> Registration:
+    """The registration with what its card shows, or 404."""
+    return _with_details(registration_id) or abort(404)
+
+
 @bp.route("/registrations/<int:registration_id>")
 @role_required(*STAFF)
 def card(registration_id: int) -> tuple[str, int]:
     edition = _edition()
-    registration = _with_details(registration_id) or abort(404)
-    return _page(edition, card=card_for(edition, registration))
+    return _page(edition, card=card_for(edition, _registration(registration_id)))
+
+
+# The actions below render their answer before they commit: a commit expires every loaded
+# object, and reading the registration, its seats, its history and the staff member back
+# would cost a query each. The response still goes out only once the commit succeeded.
 
 
 @bp.route("/registrations/<int:registration_id>/check-in", methods=["POST"])
@@ -182,40 +205,48 @@ def card(registration_id: int) -> tuple[str, int]:
 def admit(registration_id: int) -> Response | tuple[str, int]:
     """Admit at the desk's point; answers JSON to the desk's script, a page otherwise."""
     edition = _edition()
-    registration = db.get_or_404(Registration, registration_id)
+    registration = _registration(registration_id)
     settings = _settings(edition)
     nonce = request.form.get("nonce", "").strip()[:64] or new_nonce()
     if registration.edition_id != edition.id:
-        return _answer(edition, registration, _("Registered for another edition"), 409)
+        return _answer(edition, settings, registration, _("Registered for another edition"), 409)
     if settings.door is not None:
         scan = check_at_door(registration, settings.door, settings.name, current_actor(), nonce)
+        answer = _answer(edition, settings, registration, None, 200, door_check=scan)
         db.session.commit()
-        return _answer(edition, registration, None, 200, door_check=scan)
+        return answer
     try:
         admission = check_in(registration, settings.name, current_actor(), nonce)
     except NotAdmissible:
         db.session.rollback()
-        return _answer(edition, registration, _("This registration cannot be admitted."), 409)
+        return _answer(
+            edition, settings, registration, _("This registration cannot be admitted."), 409
+        )
+    answer = _answer(edition, settings, registration, None, 200, admission=admission)
     db.session.commit()
-    if admission.is_admitted:
-        return _answer(edition, registration, None, 200, is_admitted=True)
-    return _answer(edition, registration, None, 200)
+    return answer
 
 
 def _answer(
     edition: Edition,
+    settings: DeskSettings,
     registration: Registration,
     outcome: str | None,
     status: int,
     *,
-    is_admitted: bool = False,
+    admission: Admission | None = None,
     door_check: CheckIn | None = None,
 ) -> Response | tuple[str, int]:
-    """The card after an action: the whole page, or JSON with the card for desk.js."""
-    card = card_for(edition, _with_details(registration.id))
+    """The card after an action: the whole page, or JSON with the card for desk.js.
+
+    `registration` comes with its card's details (`_registration`).
+    """
+    card = card_for(edition, registration, admission)
+    is_admitted = admission is not None and admission.is_admitted
     if request.accept_mimetypes.best != "application/json":
         return _page(
             edition,
+            settings=settings,
             card=card,
             outcome=outcome,
             door_check=door_check,
@@ -229,7 +260,7 @@ def _answer(
         outcome=outcome,
         door_check=door_check,
         just_admitted=is_admitted,
-        settings=_settings(edition),
+        settings=settings,
         nonce=new_nonce(),
         may_undo=_may_undo(),
     )
@@ -243,13 +274,15 @@ def _answer(
 def undo(registration_id: int) -> Response | tuple[str, int]:
     """Organizers take an admission back (someone was let in by mistake)."""
     edition = _edition()
-    registration = db.get_or_404(Registration, registration_id)
+    registration = _registration(registration_id)
+    settings = _settings(edition)
     try:
-        undo_check_in(registration, current_actor(), _settings(edition).name)
+        undo_check_in(registration, current_actor(), settings.name)
     except NotCheckedIn:
-        return _answer(edition, registration, _("This person is not checked in."), 409)
+        return _answer(edition, settings, registration, _("This person is not checked in."), 409)
+    answer = _answer(edition, settings, registration, _("Check-in undone."), 200)
     db.session.commit()
-    return _answer(edition, registration, _("Check-in undone."), 200)
+    return answer
 
 
 @bp.route("/registrations/<int:registration_id>/badge.pdf", methods=["POST"])
@@ -260,14 +293,20 @@ def print_badge(registration_id: int) -> Response | tuple[str, int]:
     registration = db.get_or_404(Registration, registration_id)
     if registration.edition_id != edition.id:
         abort(404)
-    if registration.status != RegistrationStatus.CONFIRMED.value:
-        return _answer(edition, registration, _("Only confirmed registrations get a badge."), 409)
     settings = _settings(edition)
+    if registration.status != RegistrationStatus.CONFIRMED.value:
+        return _answer(
+            edition,
+            settings,
+            _registration(registration_id),
+            _("Only confirmed registrations get a badge."),
+            409,
+        )
     pdf = badge_pdf(registration, settings.layout)
     record_badge_print(registration, settings.name, current_actor())
+    filename = f"badge-{registration.reference}.pdf"  # read before the commit expires it
     db.session.commit()
     response = Response(pdf, mimetype="application/pdf")
-    filename = f"badge-{registration.reference}.pdf"
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
 
@@ -275,7 +314,8 @@ def print_badge(registration_id: int) -> Response | tuple[str, int]:
 @bp.route("/settings", methods=["POST"])
 @role_required(*STAFF)
 def settings() -> Response:
-    """Name this device's desk, its check-in point and printer layout, in cookies."""
+    """Name this device's desk, its check-in point, printer layout and whether it prints
+    on check-in, in cookies."""
     edition = _edition()
     name = clean_desk_name(request.form.get("desk", ""))
     point = request.form.get("point", ENTRANCE)
@@ -284,8 +324,14 @@ def settings() -> Response:
     layout = request.form.get("layout", BadgeLayout.A6.value)
     if layout not in {item.value for item in BadgeLayout}:
         layout = BadgeLayout.A6.value
+    prints = "1" if request.form.get("print_on_check_in") == "1" else "0"
     response = Response(status=303, headers={"Location": url_for("desk.desk")})
-    for key, value in ((DESK_COOKIE, name), (POINT_COOKIE, point), (LAYOUT_COOKIE, layout)):
+    for key, value in (
+        (DESK_COOKIE, name),
+        (POINT_COOKIE, point),
+        (LAYOUT_COOKIE, layout),
+        (PRINT_COOKIE, prints),
+    ):
         response.set_cookie(
             key,
             value,
@@ -321,9 +367,10 @@ def walk_in() -> Response | tuple[str, int]:
                 _("This address is registered already: search for it on the desk.")
             )
         else:
+            registration = _registration(admission.check_in.registration_id)
+            answer = _answer(edition, settings, registration, None, 200, admission=admission)
             db.session.commit()
-            registration = db.session.get(Registration, admission.check_in.registration_id)
-            return _answer(edition, registration, None, 200, is_admitted=True)
+            return answer
     status = 422 if form.errors else 200
     return render_template("desk/walk_in.html", form=form, settings=_settings(edition)), status
 

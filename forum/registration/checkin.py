@@ -21,7 +21,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, func, select, update
-from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, selectinload
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
+from sqlalchemy.orm.attributes import set_committed_value
 
 from forum.accounts.models import User
 from forum.agenda.models import Session
@@ -139,14 +140,18 @@ def check_in(
         .values(checked_in_at=now, checkin_desk=desk)
         .execution_options(synchronize_session=False)
     ).rowcount
-    db.session.expire(registration, ["checked_in_at", "checkin_desk"])
     if claimed != 1:
+        # Someone else's values: read them back when the card needs them.
+        db.session.expire(registration, ["checked_in_at", "checkin_desk"])
         # A retry that arrived while its first attempt was still running waited for it
         # on the row; it is the same attempt, and the first one's answer is its answer.
         earlier = _check_in_with_nonce(nonce)
         if earlier is not None:
             return Admission(is_admitted=True, check_in=earlier)
         return Admission(is_admitted=False, check_in=_last_admission(registration))
+    # The values this UPDATE wrote, as the loaded registration's own: no read back.
+    set_committed_value(registration, "checked_in_at", now)
+    set_committed_value(registration, "checkin_desk", desk)
     admission = _add(registration, CheckInKind.ADMIT, desk, actor, nonce, now)
     record(
         actor,
@@ -170,9 +175,11 @@ def undo_check_in(
         .values(checked_in_at=None, checkin_desk=None)
         .execution_options(synchronize_session=False)
     ).rowcount
-    db.session.expire(registration, ["checked_in_at", "checkin_desk"])
     if cleared != 1:
+        db.session.expire(registration, ["checked_in_at", "checkin_desk"])
         raise NotCheckedIn(registration.reference)
+    set_committed_value(registration, "checked_in_at", None)
+    set_committed_value(registration, "checkin_desk", None)
     undo = _add(registration, CheckInKind.UNDO, clean_desk_name(desk), actor, new_nonce(), now)
     record(
         actor,
@@ -260,12 +267,13 @@ def new_nonce() -> str:
 
 def history(registration: Registration, oldest_first: bool = False) -> list[CheckIn]:
     """Every admission, undo, door check and badge print of a registration, newest first
-    (the desk) or oldest first (the registration page), with its session."""
+    (the desk) or oldest first (the registration page), with the door's session (the card
+    names it) in the same query."""
     order = (CheckIn.at, CheckIn.id) if oldest_first else (CheckIn.at.desc(), CheckIn.id.desc())
     return list(
         db.session.scalars(
             select(CheckIn)
-            .options(selectinload(CheckIn.session))
+            .options(joinedload(CheckIn.session))
             .where(CheckIn.registration_id == registration.id)
             .order_by(*order)
         )
@@ -392,10 +400,11 @@ class Card:
     admission: CheckIn | None = None  # the admission that holds, when already checked in
 
 
-# What the card shows besides the registration's own columns, loaded with it.
+# What the card shows besides the registration's own columns, loaded with it in one
+# query (a registration has a handful of seats at most). Results need `.unique()`.
 CARD_DETAILS = (
     joinedload(Registration.category),
-    selectinload(Registration.seats).joinedload(Seat.session),
+    joinedload(Registration.seats).joinedload(Seat.session),
 )
 
 
@@ -416,28 +425,50 @@ def card_for_code(edition: Edition, text: str) -> Card:
             return Card(CardState.FORGED)
     else:
         reference = normalize_reference(text)
-    registration = db.session.scalars(
-        select(Registration).options(*CARD_DETAILS).where(Registration.reference == reference)
-    ).first()
+    registration = (
+        db.session.scalars(
+            select(Registration).options(*CARD_DETAILS).where(Registration.reference == reference)
+        )
+        .unique()
+        .first()
+    )
     if registration is None:
         return Card(CardState.UNKNOWN)
     return card_for(edition, registration)
 
 
-def card_for(edition: Edition, registration: Registration) -> Card:
-    """The card of a registration found by scan or search."""
+def card_state(edition: Edition, registration: Registration) -> CardState:
+    """What the desk says about a registration, from its own columns (no query)."""
     if registration.edition_id != edition.id:
-        return Card(CardState.OTHER_EDITION, registration)
+        return CardState.OTHER_EDITION
     state = {
         RegistrationStatus.CANCELLED.value: CardState.CANCELLED,
         RegistrationStatus.REJECTED.value: CardState.REJECTED,
         RegistrationStatus.PENDING.value: CardState.PENDING,
     }.get(registration.status)
     if state is not None:
-        return Card(state, registration)
+        return state
     if registration.checked_in_at is not None:
-        return Card(CardState.ALREADY_CHECKED_IN, registration, _last_admission(registration))
-    return Card(CardState.OK, registration)
+        return CardState.ALREADY_CHECKED_IN
+    return CardState.OK
+
+
+def card_for(
+    edition: Edition, registration: Registration, admission: Admission | None = None
+) -> Card:
+    """The card of a registration found by scan or search; after a check-in attempt, pass
+    its `admission`, which names the admission that holds (no need to look it up)."""
+    state = card_state(edition, registration)
+    if state != CardState.ALREADY_CHECKED_IN:
+        return Card(state, registration)
+    if admission is not None and _is_admission_of(admission.check_in, registration):
+        return Card(state, registration, admission.check_in)
+    return Card(state, registration, _last_admission(registration))
+
+
+def _is_admission_of(row: CheckIn, registration: Registration) -> bool:
+    # A nonce reused elsewhere (another registration, a door) names some other row.
+    return row.registration_id == registration.id and row.kind == CheckInKind.ADMIT.value
 
 
 # ------------------------------------------------------------------------------ walk-ins

@@ -1,5 +1,5 @@
 /* The check-in desk: admit with a nonce and retry it until the server answers,
-   live counts, camera scanning where the browser has BarcodeDetector.
+   print on check-in, live counts, camera scanning (BarcodeDetector or vendored jsQR).
    No inline script (CSP); nothing from another host. */
 (function () {
   "use strict";
@@ -53,6 +53,7 @@
           form.removeAttribute("data-pending");
           cardBox.innerHTML = result.answer.html;
           bindCard();
+          printIfAsked();
           refreshCounts();
           focusScan();
         })
@@ -63,6 +64,17 @@
     }
 
     attempt();
+  }
+
+  /* "Print on check-in": the server marks the card's print form only when this request
+     admitted the attendee (never on "already checked in"), and the desk submits the same
+     form as the "Print badge" button, so the print is counted the same way. */
+  function printIfAsked() {
+    var form = cardBox.querySelector("form.desk-print[data-print-now]");
+    if (form) {
+      form.removeAttribute("data-print-now");
+      form.submit();
+    }
   }
 
   function bindCard() {
@@ -133,17 +145,110 @@
       });
   }
 
-  /* Camera scanning: only where the browser decodes QR codes itself. */
+  /* Camera scanning: the browser's BarcodeDetector where it reads QR codes, else the
+     vendored jsQR (static/vendor/jsqr/, loaded from our own host only when needed) on
+     frames drawn to a canvas. A decoded payload goes into the scan input and the form is
+     submitted, exactly as a scanner types the code and Enter. */
+  var LOOK_MS = 150;
+  var MAX_FRAME_SIDE = 800; // decoding smaller frames keeps jsQR fast on tablets
+
+  function nativeDecoder(video) {
+    if (!("BarcodeDetector" in window)) {
+      return Promise.resolve(null);
+    }
+    var formats = window.BarcodeDetector.getSupportedFormats
+      ? window.BarcodeDetector.getSupportedFormats()
+      : Promise.resolve(["qr_code"]);
+    return formats
+      .then(function (supported) {
+        if (supported.indexOf("qr_code") === -1) {
+          return null; // e.g. desktop Linux: the API exists but reads no QR codes
+        }
+        var detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+        return function () {
+          return detector.detect(video).then(function (codes) {
+            return codes.length ? codes[0].rawValue : null;
+          });
+        };
+      })
+      .catch(function () {
+        return null;
+      });
+  }
+
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = src;
+      script.onload = resolve;
+      script.onerror = reject;
+      document.head.appendChild(script);
+    });
+  }
+
+  function vendoredDecoder(video, src) {
+    var ready = window.jsQR ? Promise.resolve() : loadScript(src);
+    return ready.then(function () {
+      var canvas = document.createElement("canvas");
+      var context = canvas.getContext("2d", { willReadFrequently: true });
+      return function () {
+        var width = video.videoWidth;
+        var height = video.videoHeight;
+        if (!width || !height) {
+          return Promise.resolve(null);
+        }
+        var scale = Math.min(1, MAX_FRAME_SIDE / Math.max(width, height));
+        canvas.width = Math.round(width * scale);
+        canvas.height = Math.round(height * scale);
+        context.drawImage(video, 0, 0, canvas.width, canvas.height);
+        var frame = context.getImageData(0, 0, canvas.width, canvas.height);
+        var code = window.jsQR(frame.data, frame.width, frame.height, {
+          inversionAttempts: "dontInvert",
+        });
+        return Promise.resolve(code ? code.data : null);
+      };
+    });
+  }
+
   function setUpCamera() {
     var button = desk.querySelector(".desk-camera");
     var video = desk.querySelector(".desk-video");
-    if (!button || !("BarcodeDetector" in window) || !navigator.mediaDevices) {
+    var media = navigator.mediaDevices;
+    if (!button || !video || !scanInput || !media || !media.getUserMedia) {
       return;
     }
-    var detector = new window.BarcodeDetector({ formats: ["qr_code"] });
     var stream = null;
+    var decode = null;
     var startLabel = button.textContent;
-    button.hidden = false;
+    // Offer the camera only where there is one (a desktop at a desk often has none).
+    if (media.enumerateDevices) {
+      media
+        .enumerateDevices()
+        .then(function (devices) {
+          button.hidden = !devices.some(function (device) {
+            return device.kind === "videoinput";
+          });
+        })
+        .catch(function () {
+          button.hidden = false;
+        });
+    } else {
+      button.hidden = false;
+    }
+
+    function chooseDecoder() {
+      if (decode) {
+        return Promise.resolve(decode);
+      }
+      return nativeDecoder(video)
+        .then(function (native) {
+          return native || vendoredDecoder(video, button.getAttribute("data-decoder"));
+        })
+        .then(function (chosen) {
+          decode = chosen;
+          return chosen;
+        });
+    }
 
     function stop() {
       if (stream) {
@@ -160,15 +265,14 @@
       if (!stream) {
         return;
       }
-      detector
-        .detect(video)
-        .then(function (codes) {
-          if (codes.length) {
-            scanInput.value = codes[0].rawValue;
+      decode()
+        .then(function (text) {
+          if (text && stream) {
+            scanInput.value = text;
             stop();
             scanInput.form.submit();
           } else {
-            window.setTimeout(look, 200);
+            window.setTimeout(look, LOOK_MS);
           }
         })
         .catch(function () {
@@ -181,14 +285,14 @@
         stop();
         return;
       }
-      navigator.mediaDevices
+      media
         .getUserMedia({ video: { facingMode: "environment" } })
-        .then(function (media) {
-          stream = media;
-          video.srcObject = media;
+        .then(function (opened) {
+          stream = opened;
+          video.srcObject = opened;
           video.hidden = false;
           button.textContent = button.getAttribute("data-label-stop");
-          return video.play();
+          return Promise.all([video.play(), chooseDecoder()]);
         })
         .then(look)
         .catch(stop);

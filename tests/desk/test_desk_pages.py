@@ -17,9 +17,14 @@ from forum.registration.models import Registration
 from .conftest import MakeRegistration
 
 
-def _desk(login_as: LoginAs, role: str = "checkin", name: str = "East hall 2") -> FlaskClient:
+def _desk(
+    login_as: LoginAs, role: str = "checkin", name: str = "East hall 2", *, prints: bool = False
+) -> FlaskClient:
     client = login_as(role)
-    client.post("/en/desk/settings", data={"desk": name, "point": "entrance", "layout": "a6"})
+    settings = {"desk": name, "point": "entrance", "layout": "a6"}
+    if prints:
+        settings["print_on_check_in"] = "1"
+    client.post("/en/desk/settings", data=settings)
     return client
 
 
@@ -243,3 +248,68 @@ def test_desk_search_finds_by_each_field(
         assert registration.formatted_reference in page
     else:
         assert f"/en/desk/registrations/{registration.id}" in page
+
+
+PRINT_NOW = "data-print-now"
+
+
+def test_desk_print_on_check_in_is_a_setting_kept_by_the_device(login_as: LoginAs) -> None:
+    client = _desk(login_as, prints=True)
+
+    page = client.get("/en/desk/").get_data(as_text=True)
+    client.post("/en/desk/settings", data={"desk": "East hall 2", "point": "entrance"})
+    turned_off = client.get("/en/desk/").get_data(as_text=True)
+
+    assert " checked" in _print_checkbox(page)
+    assert "Prints on check-in" in page
+    assert client.get_cookie("forum_desk_print").value == "0"
+    assert " checked" not in _print_checkbox(turned_off)
+    assert "Prints on check-in" not in turned_off
+
+
+def _print_checkbox(page: str) -> str:
+    """The tag of the "Print the badge on check-in" checkbox."""
+    start = page.index('<input id="desk-print"')
+    return page[start : page.index(">", start) + 1]
+
+
+def test_desk_that_prints_on_check_in_asks_for_the_badge_after_an_admission(
+    login_as: LoginAs, make_registration: MakeRegistration
+) -> None:
+    registration = make_registration()
+    client = _desk(login_as, prints=True)
+
+    answer = _admit(client, registration, "n-print", Accept="application/json").get_json()
+
+    assert answer["is_admitted"] is True
+    form = answer["html"].split('<form class="desk-print"')[1].split(">")[0]
+    assert f'action="/en/desk/registrations/{registration.id}/badge.pdf"' in form
+    assert PRINT_NOW in form
+
+
+def test_desk_that_prints_on_check_in_does_not_print_when_already_checked_in(
+    login_as: LoginAs, make_registration: MakeRegistration
+) -> None:
+    registration = make_registration()
+    client = _desk(login_as, prints=True)
+    _admit(client, registration, "n-first")
+
+    second = _admit(client, registration, "n-second", Accept="application/json").get_json()
+    scan = client.get("/en/desk/", query_string={"q": make_payload(registration.reference)})
+
+    assert second["is_admitted"] is False
+    assert "Already checked in" in second["html"]
+    assert PRINT_NOW not in second["html"]
+    assert PRINT_NOW not in scan.get_data(as_text=True)
+
+
+def test_desk_that_does_not_print_on_check_in_only_offers_the_button(
+    login_as: LoginAs, make_registration: MakeRegistration
+) -> None:
+    registration = make_registration()
+
+    answer = _admit(_desk(login_as), registration, "n-1", Accept="application/json").get_json()
+
+    assert answer["is_admitted"] is True
+    assert "Print badge" in answer["html"]
+    assert PRINT_NOW not in answer["html"]

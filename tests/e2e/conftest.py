@@ -16,7 +16,7 @@ import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
 from config import BASE_DIR, TestingConfig
@@ -207,6 +207,24 @@ def new_page(
 def page(new_page: NewPage) -> Page:
     """A page with an English browser locale in a 1280 × 800 window."""
     return new_page()
+
+
+StaffLogIn = Callable[..., None]
+
+
+@pytest.fixture
+def staff_log_in() -> StaffLogIn:
+    """Log a page in through the staff login form, keyboard only, and wait for the
+    dashboard: `staff_log_in(page, email, password, lang="zh")`."""
+
+    def log_in(page: Page, email: str, password: str, lang: str = "en") -> None:
+        page.goto(f"/{lang}/admin/login")
+        page.fill("#email", email)
+        page.fill("#password", password)
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(re.compile(rf"/{lang}/admin/$"))
+
+    return log_in
 
 
 def _save_screenshots(item: pytest.Item, contexts: list[BrowserContext]) -> None:

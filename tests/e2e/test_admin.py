@@ -17,7 +17,7 @@ from forum.audit import COMMAND_LINE
 from forum.demo import seed_demo
 from forum.extensions import db
 
-from .conftest import HOST, compile_translations
+from .conftest import HOST, StaffLogIn, compile_translations
 from .layout import assert_no_horizontal_scroll
 
 EMAIL = "organizer@e2e.example.org"
@@ -57,7 +57,7 @@ def staff_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.mark.e2e
 def test_an_organizer_renames_a_sub_forum_and_the_public_agenda_shows_it(
-    browser: Browser, staff_site: str
+    browser: Browser, staff_site: str, staff_log_in: StaffLogIn
 ) -> None:
     visitor = browser.new_context(base_url=staff_site)
     organizer = browser.new_context(base_url=staff_site, viewport={"width": 1280, "height": 800})
@@ -69,10 +69,7 @@ def test_an_organizer_renames_a_sub_forum_and_the_public_agenda_shows_it(
         expect(public.locator("main")).to_contain_text("分论坛一：城市治理数字化")
 
         page = organizer.new_page()
-        page.goto("/en/admin/login")
-        page.fill("#email", EMAIL)
-        page.fill("#password", PASSWORD)
-        page.click("button[type=submit]")
+        staff_log_in(page, EMAIL, PASSWORD)
         expect(page.locator("h1")).to_have_text("Welcome, Li Na")
         assert_no_horizontal_scroll(page)
 
@@ -96,14 +93,13 @@ def test_an_organizer_renames_a_sub_forum_and_the_public_agenda_shows_it(
 
 
 @pytest.mark.e2e
-def test_the_staff_pages_fit_a_tablet_in_chinese(browser: Browser, staff_site: str) -> None:
+def test_the_staff_pages_fit_a_tablet_in_chinese(
+    browser: Browser, staff_site: str, staff_log_in: StaffLogIn
+) -> None:
     context = browser.new_context(base_url=staff_site, viewport={"width": 768, "height": 1024})
     try:
         page = context.new_page()
-        page.goto("/zh/admin/login")
-        page.fill("#email", EMAIL)
-        page.fill("#password", PASSWORD)
-        page.click("button[type=submit]")
+        staff_log_in(page, EMAIL, PASSWORD, lang="zh")
         expect(page.locator("h1")).to_have_text("Li Na，您好")
 
         page.click("nav >> text=议程")
