@@ -26,6 +26,7 @@ from forum.editions.models import Edition
 from forum.editions.views import bp as editions_bp
 from forum.extensions import babel, cache, csrf, db, limiter, login_manager
 from forum.i18n import LANGUAGES, current_language
+from forum.ids import LARGEST_ID
 from forum.page_cache import watch_content_models
 from forum.registration.views import bp as registration_bp
 from forum.speakers.models import Speaker
@@ -38,11 +39,6 @@ class LanguageConverter(BaseConverter):
     """Matches only the site's languages, so /fr/agenda is a plain 404."""
 
     regex = "(?:" + "|".join(LANGUAGES) + ")"
-
-
-# Ids and years are 32-bit integer columns. A larger number in a URL names nothing, and
-# PostgreSQL answers it with an error rather than no row, so the route does not match it.
-LARGEST_ID = 2**31 - 1
 
 
 class IdConverter(IntegerConverter):

@@ -25,25 +25,21 @@ from forum.editions.models import Edition
 from forum.editions.services import EditionNotFound, all_editions, current_edition
 from forum.extensions import db
 from forum.i18n import current_language
+from forum.ids import id_from
 from forum.registration.labels import registration_status_label
 from forum.registration.listing import categories_in_order
 from forum.registration.seats import choice_slots
 
 bp = staff_blueprint("badge_batches", __name__, url_prefix="/<lang:lang>/admin/badges")
 
-LARGEST_ID = 2**31 - 1
 # How often the page asks for the progress, and refreshes itself without script.
 POLL_SECONDS = 2
 
 
 def _edition() -> Edition:
     """The edition asked for (?edition=ID), or the current one."""
-    edition_id = request.args.get("edition", type=int)
-    if edition_id is not None:
-        # A 32-bit column: a larger number names nothing (and would upset the database).
-        if not 0 < edition_id <= LARGEST_ID:
-            abort(404)
-        return db.get_or_404(Edition, edition_id)
+    if "edition" in request.args:
+        return db.get_or_404(Edition, id_from(request.args, "edition") or 0)
     try:
         return current_edition()
     except EditionNotFound:

@@ -37,6 +37,7 @@ from forum.editions.models import Edition
 from forum.editions.services import EditionNotFound, all_editions, current_edition
 from forum.extensions import db
 from forum.i18n import country_names, current_language
+from forum.ids import id_from
 from forum.registration import staff as registration_staff
 from forum.registration.models import Seat
 from forum.security import accepts_uploads
@@ -488,7 +489,7 @@ def _posted_participants() -> list[tuple[int, str]]:
     """(speaker id, role) rows of the participants table, in row order, empty rows left out."""
     rows = []
     for index in range(PARTICIPANT_ROWS):
-        speaker_id = request.form.get(f"participant-{index}-speaker", type=int)
+        speaker_id = id_from(request.form, f"participant-{index}-speaker")
         role = request.form.get(f"participant-{index}-role", "speaker")
         if speaker_id and db.session.get(Speaker, speaker_id) is not None:
             rows.append((speaker_id, role if role in dict(role_choices()) else "speaker"))

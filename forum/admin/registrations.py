@@ -29,6 +29,7 @@ from forum.editions.models import Edition
 from forum.editions.services import EditionNotFound, all_editions, current_edition
 from forum.extensions import db
 from forum.i18n import current_language
+from forum.ids import id_from
 from forum.mail import OutboxMessage, OutboxStatus
 from forum.registration import exports, imports, staff
 from forum.registration.checkin import history as check_in_history
@@ -51,9 +52,8 @@ bp = staff_blueprint("registrations", __name__, url_prefix="/<lang:lang>/admin/r
 
 def _edition() -> Edition:
     """The edition asked for (?edition=ID), or the current one."""
-    edition_id = request.args.get("edition", type=int)
-    if edition_id is not None:
-        return db.get_or_404(Edition, edition_id)
+    if "edition" in request.args:
+        return db.get_or_404(Edition, id_from(request.args, "edition") or 0)
     try:
         return current_edition()
     except EditionNotFound:
@@ -75,8 +75,8 @@ def filters_from_request() -> RegistrationFilters:
     return RegistrationFilters(
         text=(request.args.get("q") or "")[:200],
         status=_choice("status", STATUSES),
-        category_id=request.args.get("category", type=int),
-        session_id=request.args.get("session", type=int),
+        category_id=id_from(request.args, "category"),
+        session_id=id_from(request.args, "session"),
         session_state=_choice("session_state", {state.value for state in SessionState}),
         checked_in=_yes_no("checked_in"),
         badge_printed=_yes_no("badge_printed"),
@@ -331,9 +331,9 @@ def new() -> Response | str:
     form = _form_for(None)
     if request.method == "GET":
         form.preferred_language.data = current_language()
-        speaker_id = request.args.get("speaker", type=int)
-        if speaker_id is not None:
-            _fill_from_speaker(form, db.get_or_404(Speaker, speaker_id))
+        if "speaker" in request.args:
+            speaker = db.get_or_404(Speaker, id_from(request.args, "speaker") or 0)
+            _fill_from_speaker(form, speaker)
     if form.validate_on_submit():
         try:
             registered = staff.register_by_organizer(edition, form.to_data(), current_actor())

@@ -25,6 +25,7 @@ from forum.audit import audit_log as read_audit_log
 from forum.editions.services import EditionNotFound, current_edition
 from forum.extensions import db
 from forum.i18n import current_language
+from forum.ids import id_from
 from forum.registration.dashboard import chart_data, overview
 
 bp = staff_blueprint("admin", __name__, url_prefix="/<lang:lang>/admin")
@@ -50,8 +51,8 @@ def dashboard() -> str:
 @role_required(*ADMIN_ONLY)
 def audit_log() -> str:
     object_type = request.args.get("object_type") or None
-    object_id = request.args.get("object_id", type=int)
-    actor_id = request.args.get("actor_id", type=int)
+    object_id = id_from(request.args, "object_id")
+    actor_id = id_from(request.args, "actor_id")
     events = read_audit_log(object_type=object_type, object_id=object_id, actor_id=actor_id)
     return render_template(
         "admin/audit_log.html",

@@ -862,7 +862,9 @@ def filing_key(registration: Registration) -> tuple:
     )
 
 
-def _batch_key(order: BatchOrder) -> Callable[[Registration], Any]:
+def batch_sort_key(order: BatchOrder) -> Callable[[Registration], Any]:
+    """The order a batch prints in: the desk's filing order by name (the speaker index's
+    collation, pinyin for Chinese family names), by reference, or by category then name."""
     if order is BatchOrder.REFERENCE:
         return lambda registration: registration.reference
     if order is BatchOrder.CATEGORY:
@@ -896,7 +898,7 @@ def registrations_for_batch(criteria: BadgeFilter) -> list[Registration]:
         )
     if criteria.only_unprinted:
         query = query.where(Registration.badge_prints == 0)
-    return sorted(db.session.scalars(query), key=_batch_key(criteria.order))
+    return sorted(db.session.scalars(query), key=batch_sort_key(criteria.order))
 
 
 def record_prints(registrations: Iterable[Registration]) -> None:

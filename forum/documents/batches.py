@@ -55,7 +55,7 @@ from forum.documents.badges import (
     BadgeLayout,
     BatchOrder,
     badge_for,
-    filing_key,
+    batch_sort_key,
     render_badges,
 )
 from forum.documents.pdf import join_pdfs
@@ -223,20 +223,6 @@ def count_printable(edition: Edition, criteria: BatchCriteria) -> int:
     return db.session.scalar(select(func.count()).select_from(ids.subquery())) or 0
 
 
-def sort_key(order: BatchOrder) -> Callable[[Registration], Any]:
-    """The order a batch prints in: the desk's filing order by name (the speaker index's
-    collation, pinyin for Chinese family names), by reference, or by category then name."""
-    if order is BatchOrder.REFERENCE:
-        return lambda registration: registration.reference
-    if order is BatchOrder.CATEGORY:
-        return lambda registration: (
-            registration.category.position,
-            registration.category.code,
-            filing_key(registration),
-        )
-    return filing_key
-
-
 def create_batch(
     edition: Edition,
     criteria: BatchCriteria,
@@ -257,7 +243,7 @@ def create_batch(
         raise BatchTooLarge(count, largest)
     registrations = sorted(
         db.session.scalars(_printable(edition, criteria).limit(largest)),
-        key=sort_key(criteria.order),
+        key=batch_sort_key(criteria.order),
     )
     batch = BadgeBatch(
         edition_id=edition.id,

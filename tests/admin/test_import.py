@@ -107,6 +107,25 @@ def test_each_encoding_and_format_imports_after_the_preview(
     assert not re.search(r"[\u4e00-\u9fff]", english.subject)
 
 
+@pytest.mark.parametrize("filename", ["guests.csv", "guests.xlsx"])
+def test_a_list_of_two_thousand_guests_gets_its_preview(
+    organizer, edition: Edition, filename: str
+) -> None:
+    guests = [
+        f"Guest{n},Number,来宾{n},guest{n}@example.cn,CN,北京市政务服务和数据管理局,zh,guest"
+        for n in range(2000)
+    ]
+    data = _xlsx(guests) if filename.endswith("xlsx") else _csv(guests).encode("gb18030")
+    if filename.endswith("csv"):
+        assert len(data) > 128 * 1024  # more than Werkzeug reads at once, twice over
+
+    preview = _upload(organizer, data, filename)
+
+    assert preview.status_code == 200
+    assert "2000 rows to import." in preview.get_data(as_text=True)
+    assert _count(edition) == 0
+
+
 def _composed(recipient: str) -> tuple[OutboxMessage, str, str]:
     """The one outbox message to `recipient`, built as the worker would: (message, text, html)."""
     message = db.session.scalars(
