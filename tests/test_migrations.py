@@ -75,6 +75,26 @@ def test_migrations_build_the_schema_of_the_models(changes_data: Flask, logging_
     assert "alembic_version" in tables
 
 
+def test_connections_enforce_foreign_keys_again_after_migrating(
+    changes_data: Flask, logging_kept: None
+) -> None:
+    """A migration that rebuilds a table on SQLite turns foreign keys off; the connection
+    then goes back to the app's pool, and must not keep ignoring them (cascades, SET NULL)."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PRAGMA foreign_keys is SQLite's")
+    _empty_the_database()
+
+    flask_migrate.upgrade()
+
+    pooled = [db.engine.connect() for _ in range(db.engine.pool.size())]
+    try:
+        enforced = [c.exec_driver_sql("PRAGMA foreign_keys").scalar() for c in pooled]
+    finally:
+        for connection in pooled:
+            connection.close()
+    assert enforced == [1] * len(pooled)
+
+
 def test_migrations_leave_a_database_the_demo_seed_fills(
     changes_data: Flask, logging_kept: None
 ) -> None:

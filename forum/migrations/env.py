@@ -88,10 +88,33 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        is_sqlite = connection.dialect.name == "sqlite"
+        if is_sqlite:
+            _enforce_foreign_keys(connection, False)
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
             context.run_migrations()
+        if is_sqlite:
+            _check_foreign_keys(connection)
+            _enforce_foreign_keys(connection, True)  # the connection returns to the app's pool
+
+
+def _enforce_foreign_keys(connection, enforced):
+    """SQLite: batch mode rebuilds a table by copying it and dropping the old one, and
+    with foreign keys enforced that drop would delete or null every row referring to it
+    (a new column on `editions` would empty `sessions`). So they are off for the run.
+    SQLite ignores the pragma inside a transaction: it is run, and committed, outside."""
+    connection.exec_driver_sql(f"PRAGMA foreign_keys = {'ON' if enforced else 'OFF'}")
+    connection.commit()
+
+
+def _check_foreign_keys(connection):
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(
+            f"After the migrations, rows refer to rows that do not exist: {broken[:10]}"
+        )
 
 
 if context.is_offline_mode():
