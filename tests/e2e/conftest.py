@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Generator, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -88,10 +89,19 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
 def live_server(live_app: Flask) -> Iterator[str]:
     """The demo site on a free 127.0.0.1 port; yields its base URL."""
     app = live_app
-    # Port 0: the OS picks a free port when binding, so there is no race for it.
+    with served(app, "e2e-live-server") as url:
+        app.config["SITE_URL"] = url
+        yield url
+
+
+@contextmanager
+def served(app: Flask, name: str) -> Iterator[str]:
+    """`app` served by a thread on a free port of 127.0.0.1; yields its base URL.
+
+    Port 0: the OS picks a free port when binding, so there is no race for it.
+    """
     server = make_server(HOST, 0, app, threaded=True)
-    app.config["SITE_URL"] = f"http://{HOST}:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
     thread.start()
     try:
         yield f"http://{HOST}:{server.server_port}"

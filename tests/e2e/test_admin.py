@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, expect
-from werkzeug.serving import make_server
 
 from config import TestingConfig
 from forum import create_app
@@ -17,7 +15,7 @@ from forum.audit import COMMAND_LINE
 from forum.demo import seed_demo
 from forum.extensions import db
 
-from .conftest import HOST, StaffLogIn, compile_translations
+from .conftest import StaffLogIn, compile_translations, served
 from .layout import assert_no_horizontal_scroll
 
 EMAIL = "organizer@e2e.example.org"
@@ -42,17 +40,8 @@ def staff_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         create_user(EMAIL, Role.ORGANIZER, PASSWORD, COMMAND_LINE, display_name="Li Na")
         db.session.commit()
         db.session.remove()
-    server = make_server(HOST, 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="e2e-staff-site", daemon=True)
-    thread.start()
-    try:
-        yield f"http://{HOST}:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-        with app.app_context():
-            db.engine.dispose()
+    with served(app, "e2e-staff-site") as url:
+        yield url
 
 
 @pytest.mark.e2e

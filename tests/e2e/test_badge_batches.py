@@ -3,7 +3,6 @@ follows its progress, and the organizer downloads the PDF and marks the batch pr
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +10,6 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, expect
 from pypdf import PdfReader
-from werkzeug.serving import make_server
 
 from config import TestingConfig
 from forum import create_app
@@ -26,7 +24,7 @@ from forum.registration.models import Registration
 from forum.registration.services import RegistrationData, ensure_default_categories
 from forum.worker import run_badge_batch
 
-from .conftest import HOST, compile_translations
+from .conftest import StaffLogIn, compile_translations, served
 
 EMAIL = "organizer@e2e.example.org"
 PASSWORD = "organizer password"
@@ -64,17 +62,8 @@ def batch_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask
             staff.register_by_organizer(current_edition(), data, COMMAND_LINE)
         db.session.commit()
         db.session.remove()
-    server = make_server(HOST, 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="e2e-batch-site", daemon=True)
-    thread.start()
-    try:
-        yield app, f"http://{HOST}:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-        with app.app_context():
-            db.engine.dispose()
+    with served(app, "e2e-batch-site") as url:
+        yield app, url
 
 
 def _run_the_worker(app: Flask) -> int:
@@ -93,7 +82,10 @@ def _print_counts(app: Flask) -> set[int]:
 
 @pytest.mark.e2e
 def test_an_organizer_orders_a_batch_follows_its_progress_and_downloads_it(
-    browser: Browser, batch_site: tuple[Flask, str], tmp_path: Path
+    browser: Browser,
+    batch_site: tuple[Flask, str],
+    tmp_path: Path,
+    staff_log_in: StaffLogIn,
 ) -> None:
     app, base_url = batch_site
     context = browser.new_context(
@@ -101,10 +93,7 @@ def test_an_organizer_orders_a_batch_follows_its_progress_and_downloads_it(
     )
     try:
         page = context.new_page()
-        page.goto("/en/admin/login")
-        page.fill("#email", EMAIL)
-        page.fill("#password", PASSWORD)
-        page.click("button[type=submit]")
+        staff_log_in(page, EMAIL, PASSWORD)
 
         page.click("nav >> text=Badges")
         page.select_option("#layout", "a4")

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, expect
-from werkzeug.serving import make_server
 
 from config import TestingConfig
 from forum import create_app
@@ -21,7 +19,7 @@ from forum.registration import staff
 from forum.registration.seats import choice_slots
 from forum.registration.services import RegistrationData, ensure_default_categories
 
-from .conftest import HOST, compile_translations
+from .conftest import StaffLogIn, compile_translations, served
 
 EMAIL = "organizer@e2e.example.org"
 PASSWORD = "organizer password"
@@ -62,23 +60,14 @@ def staff_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         _register_a_few()
         db.session.commit()
         db.session.remove()
-    server = make_server(HOST, 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="e2e-dashboard", daemon=True)
-    thread.start()
-    try:
-        yield f"http://{HOST}:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-        with app.app_context():
-            db.engine.dispose()
+    with served(app, "e2e-dashboard") as url:
+        yield url
 
 
 @pytest.mark.e2e
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_dashboard_draws_its_charts_without_console_errors(
-    browser: Browser, staff_site: str, lang: str
+    staff_log_in: StaffLogIn, browser: Browser, staff_site: str, lang: str
 ) -> None:
     context = browser.new_context(base_url=staff_site, viewport={"width": 1280, "height": 800})
     problems: list[str] = []
@@ -91,11 +80,7 @@ def test_the_dashboard_draws_its_charts_without_console_errors(
         )
         page.on("pageerror", lambda error: problems.append(str(error)))
         page.on("request", lambda request: requested.append(request.url))
-        page.goto(f"/{lang}/admin/login")
-        page.fill("#email", EMAIL)
-        page.fill("#password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_load_state("load")
+        staff_log_in(page, EMAIL, PASSWORD, lang=lang)
 
         charts = page.locator(".chart canvas")
         expect(charts).to_have_count(4)

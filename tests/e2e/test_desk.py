@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -10,7 +9,6 @@ from pathlib import Path
 import pytest
 import segno
 from playwright.sync_api import Browser, Page, expect
-from werkzeug.serving import make_server
 
 from config import TestingConfig
 from forum import create_app
@@ -28,7 +26,7 @@ from forum.registration.services import (
     register,
 )
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS, HOST, StaffLogIn, compile_translations
+from .conftest import CHROMIUM, CHROMIUM_ARGS, StaffLogIn, compile_translations, served
 
 EMAIL = "desk@e2e.example.org"
 PASSWORD = "desk password here"
@@ -60,17 +58,8 @@ def desk_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, l
         ]
         db.session.commit()
         db.session.remove()
-    server = make_server(HOST, 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="e2e-desk-site", daemon=True)
-    thread.start()
-    try:
-        yield f"http://{HOST}:{server.server_port}", payloads
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-        with app.app_context():
-            db.engine.dispose()
+    with served(app, "e2e-desk-site") as url:
+        yield url, payloads
 
 
 def _attendee(given_name: str, family_name: str) -> RegistrationData:

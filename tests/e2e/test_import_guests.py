@@ -3,12 +3,10 @@ confirms, and finds a guest by Chinese name."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, expect
-from werkzeug.serving import make_server
 
 from config import TestingConfig
 from forum import create_app
@@ -19,7 +17,7 @@ from forum.demo import seed_demo
 from forum.extensions import db
 from forum.registration.services import ensure_default_categories
 
-from .conftest import HOST, compile_translations
+from .conftest import StaffLogIn, compile_translations, served
 
 EMAIL = "organizer@e2e.example.org"
 PASSWORD = "organizer password"
@@ -43,17 +41,8 @@ def staff_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         create_user(EMAIL, Role.ORGANIZER, PASSWORD, COMMAND_LINE, display_name="Li Na")
         db.session.commit()
         db.session.remove()
-    server = make_server(HOST, 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="e2e-import-site", daemon=True)
-    thread.start()
-    try:
-        yield f"http://{HOST}:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-        with app.app_context():
-            db.engine.dispose()
+    with served(app, "e2e-import-site") as url:
+        yield url
 
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
@@ -73,15 +62,12 @@ def _guests_csv(bad_row: int) -> bytes:
 
 @pytest.mark.e2e
 def test_an_organizer_imports_guests_fixes_a_row_and_finds_one_by_chinese_name(
-    browser: Browser, staff_site: str
+    browser: Browser, staff_site: str, staff_log_in: StaffLogIn
 ) -> None:
     context = browser.new_context(base_url=staff_site, viewport={"width": 1280, "height": 800})
     try:
         page = context.new_page()
-        page.goto("/en/admin/login")
-        page.fill("#email", EMAIL)
-        page.fill("#password", PASSWORD)
-        page.click("button[type=submit]")
+        staff_log_in(page, EMAIL, PASSWORD)
 
         page.click("nav >> text=Registrations")
         page.click("text=Import guests")
