@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort, jsonify, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -317,6 +317,17 @@ def settings() -> Response:
     """Name this device's desk, its check-in point, printer layout and whether it prints
     on check-in, in cookies."""
     edition = _edition()
+    if looks_like_payload(request.form.get("desk", "")):
+        # A badge scanned while the desk-name field had the focus (a new desk's first
+        # scan): not a name. Nothing is changed, and the staff member is told why.
+        flash(
+            _(
+                "That was a badge's code, not a desk name. Name this desk first "
+                "(for example “East hall 2”), then scan the badge again."
+            ),
+            "error",
+        )
+        return redirect(url_for("desk.desk"), 303)
     name = clean_desk_name(request.form.get("desk", ""))
     point = request.form.get("point", ENTRANCE)
     if point != ENTRANCE and not any(str(door.id) == point for door in _doors(edition)):

@@ -42,6 +42,23 @@ def test_desk_without_a_name_asks_for_one_first(login_as: LoginAs) -> None:
     assert "Name this desk first" in page
 
 
+def test_a_badge_scanned_into_the_desk_name_field_is_not_taken_as_the_name(
+    login_as: LoginAs, make_registration: MakeRegistration
+) -> None:
+    client = login_as("checkin")
+    payload = make_payload(make_registration().reference)
+
+    answer = client.post(
+        "/zh/desk/settings", data={"desk": payload, "point": "entrance", "layout": "a6"}
+    )
+    page = client.get("/zh/desk/").get_data(as_text=True)
+
+    assert answer.status_code == 303
+    assert "forum_desk=" not in answer.headers.get("Set-Cookie", "")
+    assert "这是胸卡上的二维码，不是签到台名称" in page
+    assert "请先为本签到台命名" in page  # still unnamed, still asked for a name
+
+
 def test_desk_scan_shows_the_card_ok_to_enter_with_the_attendee(
     login_as: LoginAs, make_registration: MakeRegistration
 ) -> None:
