@@ -7,9 +7,13 @@ from itertools import count
 from typing import Any
 
 from forum.agenda.models import Room, Session, Talk, TalkSpeaker
+from forum.audit import COMMAND_LINE
 from forum.editions.models import Edition
 from forum.extensions import db
 from forum.i18n import Translated
+from forum.registration import staff
+from forum.registration.models import Registration
+from forum.registration.services import RegistrationData
 from forum.speakers.models import Speaker
 
 _numbers = count(1)
@@ -98,3 +102,28 @@ def make_talk(session: Session, *speakers: Speaker, **fields: Any) -> Talk:
     db.session.add(talk)
     db.session.flush()
     return talk
+
+
+def registration_data(email: str, **fields: Any) -> RegistrationData:
+    """A delegate's sign-up data (Ana Lima, Recife) at `email`; `fields` override it."""
+    values: dict[str, Any] = {
+        "given_name": "Ana",
+        "family_name": "Lima",
+        "email": email,
+        "country": "BR",
+        "category_code": "delegate",
+        "preferred_language": "en",
+        "consent": True,
+        "organization": "City of Recife",
+    }
+    values.update(fields)
+    return RegistrationData(**values)
+
+
+def make_registration(edition: Edition, email: str, **fields: Any) -> Registration:
+    """A registration made by an organizer (any category, any window); commits."""
+    registration = staff.register_by_organizer(
+        edition, registration_data(email, **fields), COMMAND_LINE
+    ).registration
+    db.session.commit()
+    return registration

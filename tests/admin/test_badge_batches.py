@@ -10,6 +10,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
+from factories import make_registration
 from flask import Flask
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -27,35 +28,11 @@ from forum.registration import staff
 from forum.registration.checkin import CheckIn, CheckInKind
 from forum.registration.models import Category, Registration, RegistrationStatus, SeatStatus
 from forum.registration.seats import choice_slots
-from forum.registration.services import RegistrationData
 from forum.worker import run_badge_batch, work_once
 
 from .conftest import LoginAs
 
 BASE = "/en/admin/badges"
-
-
-def _data(email: str, **fields: Any) -> RegistrationData:
-    values: dict[str, Any] = {
-        "given_name": "Ana",
-        "family_name": "Lima",
-        "email": email,
-        "country": "BR",
-        "category_code": "delegate",
-        "preferred_language": "en",
-        "consent": True,
-        "organization": "City of Recife",
-    }
-    values.update(fields)
-    return RegistrationData(**values)
-
-
-def _make(edition: Edition, email: str, **fields: Any) -> Registration:
-    registration = staff.register_by_organizer(
-        edition, _data(email, **fields), COMMAND_LINE
-    ).registration
-    db.session.commit()
-    return registration
 
 
 @pytest.fixture
@@ -111,16 +88,18 @@ def test_a_batch_picks_exactly_the_confirmed_registrations_the_filter_matches(
 ) -> None:
     first, second = sub_forums[0], sub_forums[1]
     first.capacity = 1
-    _make(edition, "seated@example.org", session_ids=[first.id])
-    waiting = _make(edition, "waiting@example.org", session_ids=[first.id])
-    elsewhere = _make(edition, "elsewhere@example.org", session_ids=[second.id])
-    pending = _make(edition, "media@example.org", category_code="media")
+    make_registration(edition, "seated@example.org", session_ids=[first.id])
+    waiting = make_registration(edition, "waiting@example.org", session_ids=[first.id])
+    elsewhere = make_registration(edition, "elsewhere@example.org", session_ids=[second.id])
+    pending = make_registration(edition, "media@example.org", category_code="media")
     pending.status = RegistrationStatus.PENDING.value
-    cancelled = _make(edition, "cancelled@example.org", session_ids=[first.id])
+    cancelled = make_registration(edition, "cancelled@example.org", session_ids=[first.id])
     staff.cancel_registration(cancelled, COMMAND_LINE)
-    erased = _make(edition, "erased@example.org", family_name="Erased")
+    erased = make_registration(edition, "erased@example.org", family_name="Erased")
     staff.erase_personal_data(erased, COMMAND_LINE)
-    guest = _make(edition, "guest@example.org", category_code="guest", family_name="Ortiz")
+    guest = make_registration(
+        edition, "guest@example.org", category_code="guest", family_name="Ortiz"
+    )
     guest.checked_in_at = guest.created_at
     elsewhere.badge_prints = 1
     db.session.commit()
@@ -181,7 +160,10 @@ def test_the_worker_renders_one_page_per_badge_in_the_chosen_order(
     organizer, edition: Edition, settings: dict
 ) -> None:
     settings["BADGE_BATCH_IN_REQUEST"] = 0
-    made = [_make(edition, f"{key}@example.org", family_name=family) for family, key in NAMES]
+    made = [
+        make_registration(edition, f"{key}@example.org", family_name=family)
+        for family, key in NAMES
+    ]
     response = organizer.post(BASE + "/", data={"layout": "4x3", "order": "name"})
     batch = db.session.scalars(select(BadgeBatch).order_by(BadgeBatch.id.desc())).first()
     assert response.headers["Location"].endswith(f"{BASE}/{batch.id}")
@@ -222,7 +204,7 @@ def test_progress_is_committed_after_each_step_and_shown_by_the_page(
 ) -> None:
     settings["BADGE_BATCH_STEP"] = 2
     for number in range(5):
-        _make(edition, f"person{number}@example.org", family_name=f"Person{number}")
+        make_registration(edition, f"person{number}@example.org", family_name=f"Person{number}")
     batch = batches.create_batch(edition, BatchCriteria(), BadgeLayout.A6, COMMAND_LINE)
     db.session.commit()
     state = organizer.get(f"{BASE}/{batch.id}/progress.json").get_json()
@@ -267,7 +249,7 @@ def test_a4_sheets_are_rendered_in_whole_sheets_whatever_the_step(
 ) -> None:
     settings["BADGE_BATCH_STEP"] = 2
     for number in range(5):
-        _make(edition, f"sheet{number}@example.org", family_name=f"Sheet{number}")
+        make_registration(edition, f"sheet{number}@example.org", family_name=f"Sheet{number}")
     batch = batches.create_batch(edition, BatchCriteria(), BadgeLayout.A4_SHEET, COMMAND_LINE)
     db.session.commit()
 
@@ -278,7 +260,7 @@ def test_a4_sheets_are_rendered_in_whole_sheets_whatever_the_step(
 
 
 def test_a_failed_batch_keeps_its_error(organizer, edition: Edition) -> None:
-    writer = _make(edition, "scribe@example.org", family_name="Scribe")
+    writer = make_registration(edition, "scribe@example.org", family_name="Scribe")
     # A character no installed font draws (an Egyptian hieroglyph) makes rendering refuse.
     writer.organization = "House of \U00013000"
     db.session.commit()
@@ -302,9 +284,11 @@ def test_a_failed_batch_keeps_its_error(organizer, edition: Edition) -> None:
 
 
 def test_marking_printed_counts_each_badge_once_and_is_audited(organizer, edition: Edition) -> None:
-    first = _make(edition, "first@example.org", family_name="First")
-    second = _make(edition, "second@example.org", family_name="Second")
-    left_out = _make(edition, "left@example.org", family_name="Left", category_code="guest")
+    first = make_registration(edition, "first@example.org", family_name="First")
+    second = make_registration(edition, "second@example.org", family_name="Second")
+    left_out = make_registration(
+        edition, "left@example.org", family_name="Left", category_code="guest"
+    )
     second.badge_prints = 2
     db.session.commit()
     response = organizer.post(
@@ -338,7 +322,7 @@ def test_marking_printed_counts_each_badge_once_and_is_audited(organizer, editio
 
 
 def test_an_unfinished_batch_cannot_be_marked_printed(organizer, edition: Edition) -> None:
-    registration = _make(edition, "early@example.org")
+    registration = make_registration(edition, "early@example.org")
     batch = batches.create_batch(edition, BatchCriteria(), BadgeLayout.A6, COMMAND_LINE)
     db.session.commit()
 
@@ -350,7 +334,7 @@ def test_an_unfinished_batch_cannot_be_marked_printed(organizer, edition: Editio
 
 
 def test_erasing_someone_drops_the_batch_pdfs_that_show_them(organizer, edition: Edition) -> None:
-    registration = _make(edition, "forget@example.org", family_name="Forget")
+    registration = make_registration(edition, "forget@example.org", family_name="Forget")
     organizer.post(BASE + "/", data={"layout": "a6", "order": "name"})
     batch = db.session.scalars(select(BadgeBatch).order_by(BadgeBatch.id.desc())).first()
     assert organizer.get(f"{BASE}/{batch.id}/badges.pdf").status_code == 200
@@ -381,7 +365,7 @@ def test_erasing_someone_drops_the_batch_pdfs_that_show_them(organizer, edition:
 def test_a_bad_filter_is_a_422_page_in_the_visitors_language(
     organizer, edition: Edition, field: str, value: str
 ) -> None:
-    _make(edition, "someone@example.org")
+    make_registration(edition, "someone@example.org")
     data = {"layout": "a6", "order": "name", field: value}
 
     response = organizer.post("/zh/admin/badges/", data=data)
@@ -397,7 +381,7 @@ def test_a_batch_over_the_maximum_or_empty_is_refused_with_a_clear_message(
 ) -> None:
     settings["BADGE_BATCH_MAX"] = 2
     for number in range(3):
-        _make(edition, f"many{number}@example.org")
+        make_registration(edition, f"many{number}@example.org")
 
     too_many = organizer.post(BASE + "/", data={"layout": "a6", "order": "name"})
     nothing = organizer.post(BASE + "/", data={"layout": "a6", "q": "nobody at all"})
@@ -416,7 +400,7 @@ def test_a_batch_over_the_maximum_or_empty_is_refused_with_a_clear_message(
 def test_the_list_shows_the_editions_recent_batches_with_their_state(
     organizer, edition: Edition
 ) -> None:
-    _make(edition, "listed@example.org")
+    make_registration(edition, "listed@example.org")
     queued = batches.create_batch(edition, BatchCriteria(), BadgeLayout.A4_SHEET, COMMAND_LINE)
     db.session.commit()
 
@@ -429,7 +413,7 @@ def test_the_list_shows_the_editions_recent_batches_with_their_state(
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_pages_are_valid_html_in_every_state(organizer, edition: Edition, lang: str) -> None:
-    writer = _make(edition, f"valid-{lang}@example.org", family_name="Valid")
+    writer = make_registration(edition, f"valid-{lang}@example.org", family_name="Valid")
     queued = batches.create_batch(edition, BatchCriteria(), BadgeLayout.A6, COMMAND_LINE)
     done = batches.create_batch(edition, BatchCriteria(), BadgeLayout.A6, COMMAND_LINE)
     db.session.commit()

@@ -9,7 +9,7 @@ import re
 from email import policy
 
 import pytest
-from factories import make_edition
+from factories import make_edition, make_registration
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
@@ -22,7 +22,6 @@ from forum.registration.services import hash_token
 from . import test_registrations as shared
 
 BASE = shared.BASE
-_make = shared._make
 # The fixtures of the registration tests, shared here.
 edition = shared.edition
 organizer = shared.organizer
@@ -317,7 +316,7 @@ def test_importing_the_same_file_twice_changes_nothing(
     organizer,
     edition: Edition,
 ) -> None:
-    _make(edition, "ngozi@example.ng")  # already registered: shown and skipped
+    make_registration(edition, "ngozi@example.ng")  # already registered: shown and skipped
     data = _csv(GUESTS).encode("utf-8-sig")
     page = _upload(organizer, data, "guests.csv").get_data(as_text=True)
     assert "1 row to import." in page and "1 already registered, skipped." in page
@@ -333,7 +332,7 @@ def test_export_then_import_into_an_empty_edition_gives_the_same_registrations(
     organizer,
     edition: Edition,
 ) -> None:
-    _make(
+    make_registration(
         edition,
         "a@example.org",
         given_name="Thị",
@@ -343,7 +342,7 @@ def test_export_then_import_into_an_empty_edition_gives_the_same_registrations(
         position="Director",
         dietary_needs="Vegetarian",
     )
-    _make(
+    make_registration(
         edition,
         "b@example.cn",
         family_name="Zhang",
@@ -355,7 +354,9 @@ def test_export_then_import_into_an_empty_edition_gives_the_same_registrations(
         category_code="speaker",
         organization="=cmd|' /C calc'!A0",
     )
-    _make(edition, "c@example.org", category_code="media", accessibility_needs="Wheelchair")
+    make_registration(
+        edition, "c@example.org", category_code="media", accessibility_needs="Wheelchair"
+    )
     exported = organizer.get(f"{BASE}/export.csv?edition={edition.id}").data
     empty = make_edition()
     db.session.commit()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from factories import make_registration
 from openpyxl import load_workbook
 
 from forum.editions.models import Edition
@@ -12,7 +13,6 @@ from forum.editions.models import Edition
 from . import test_registrations as shared
 
 BASE = shared.BASE
-_make = shared._make
 # The fixtures of the registration tests, shared here.
 edition = shared.edition
 organizer = shared.organizer
@@ -27,8 +27,10 @@ def test_csv_has_a_bom_chinese_intact_and_the_filter_applied(
     organizer,
     edition: Edition,
 ) -> None:
-    _make(edition, "wei@example.cn", family_name="Zhang", name_zh="张伟", phone="+8613800138000")
-    _make(edition, "guest@example.org", category_code="guest")
+    make_registration(
+        edition, "wei@example.cn", family_name="Zhang", name_zh="张伟", phone="+8613800138000"
+    )
+    make_registration(edition, "guest@example.org", category_code="guest")
     response = organizer.get(
         BASE + "/export.csv", query_string={"q": "张伟", "columns": ["email", "name_zh", "phone"]}
     )
@@ -45,7 +47,9 @@ def test_every_column_by_default_and_formulas_neutralized(
     organizer,
     edition: Edition,
 ) -> None:
-    registration = _make(edition, "f@example.org", organization='=HYPERLINK("http://x")')
+    registration = make_registration(
+        edition, "f@example.org", organization='=HYPERLINK("http://x")'
+    )
     rows = _csv_rows(organizer.get(BASE + "/export.csv").data)
     header, row = rows[0], rows[1]
     assert header[:3] == ["reference", "category", "status"]
@@ -54,7 +58,7 @@ def test_every_column_by_default_and_formulas_neutralized(
 
 
 def test_xlsx_opens_with_text_cells(organizer, edition: Edition) -> None:
-    _make(edition, "wei@example.cn", name_zh="张伟", phone="+8613800138000")
+    make_registration(edition, "wei@example.cn", name_zh="张伟", phone="+8613800138000")
     response = organizer.get(
         BASE + "/export.xlsx", query_string={"columns": ["name_zh", "phone", "category"]}
     )

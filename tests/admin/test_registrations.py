@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from factories import make_registration, registration_data
 from flask import Flask
 from sqlalchemy import event, func, select
 
@@ -30,7 +31,6 @@ from forum.registration.models import (
 from forum.registration.seats import choice_slots, waitlist_position
 from forum.registration.services import (
     RegistrationClosed,
-    RegistrationData,
     WindowState,
     register,
     registration_window_state,
@@ -39,21 +39,6 @@ from forum.registration.services import (
 from .conftest import LoginAs
 
 BASE = "/en/admin/registrations"
-
-
-def _data(email: str, **fields: Any) -> RegistrationData:
-    values: dict[str, Any] = {
-        "given_name": "Ana",
-        "family_name": "Lima",
-        "email": email,
-        "country": "BR",
-        "category_code": "delegate",
-        "preferred_language": "en",
-        "consent": True,
-        "organization": "City of Recife",
-    }
-    values.update(fields)
-    return RegistrationData(**values)
 
 
 @pytest.fixture
@@ -68,14 +53,6 @@ def edition(changes_data: Flask) -> Edition:
 def sub_forums(edition: Edition) -> list[Session]:
     (slot,) = choice_slots(edition)
     return slot.sessions
-
-
-def _make(edition: Edition, email: str, **fields: Any) -> Registration:
-    registration = staff.register_by_organizer(
-        edition, _data(email, **fields), COMMAND_LINE
-    ).registration
-    db.session.commit()
-    return registration
 
 
 def _events(registration: Registration) -> list[AuditEvent]:
@@ -112,8 +89,10 @@ def _listed(client, **arguments: str) -> str:
 def test_the_list_searches_by_name_without_accents_and_by_chinese_name(
     organizer, edition: Edition
 ) -> None:
-    _make(edition, "thi@example.org", given_name="Thị", family_name="Nguyễn")
-    _make(edition, "wei@example.cn", given_name="Wei", family_name="Zhang", name_zh="张伟")
+    make_registration(edition, "thi@example.org", given_name="Thị", family_name="Nguyễn")
+    make_registration(
+        edition, "wei@example.cn", given_name="Wei", family_name="Zhang", name_zh="张伟"
+    )
     page = _listed(organizer, q="nguyen")
     assert "thi@example.org" in page and "wei@example.cn" not in page
     page = _listed(organizer, q="张")
@@ -124,10 +103,10 @@ def test_the_list_searches_by_name_without_accents_and_by_chinese_name(
 def test_each_filter(organizer, edition: Edition, sub_forums: list[Session]) -> None:
     first, second = sub_forums[0], sub_forums[1]
     first.capacity = 1
-    seated = _make(edition, "seated@example.org", session_ids=[first.id])
-    waiting = _make(edition, "waiting@example.org", session_ids=[first.id])
-    media = _make(edition, "media@example.org", category_code="media")
-    other = _make(edition, "other@example.org", session_ids=[second.id])
+    seated = make_registration(edition, "seated@example.org", session_ids=[first.id])
+    waiting = make_registration(edition, "waiting@example.org", session_ids=[first.id])
+    media = make_registration(edition, "media@example.org", category_code="media")
+    other = make_registration(edition, "other@example.org", session_ids=[second.id])
     assert waiting.seats[0].status == SeatStatus.WAITLISTED.value
     staff.cancel_registration(other, COMMAND_LINE)
     seated.checked_in_at = seated.created_at
@@ -162,7 +141,7 @@ def test_each_filter(organizer, edition: Edition, sub_forums: list[Session]) -> 
 
 def test_the_list_sorts_and_pages(organizer, edition: Edition) -> None:
     for number, family in enumerate(["Zeta", "Alpha", "Mu"]):
-        _make(edition, f"p{number}@example.org", family_name=family)
+        make_registration(edition, f"p{number}@example.org", family_name=family)
     page = _listed(organizer, sort="name")
     assert page.index("Alpha") < page.index("Mu") < page.index("Zeta")
     page = _listed(organizer, sort="newest")
@@ -187,12 +166,12 @@ def test_the_list_costs_the_same_queries_for_few_or_many(
         assert organizer.get(BASE + "/").status_code == 200
         return len(statements)
 
-    _make(edition, "one@example.org", session_ids=[sub_forums[0].id])
+    make_registration(edition, "one@example.org", session_ids=[sub_forums[0].id])
     event.listen(db.engine, "before_cursor_execute", count)
     try:
         few = queries()
         for number in range(15):
-            _make(
+            make_registration(
                 edition,
                 f"many{number}@example.org",
                 category_code=["delegate", "media", "guest"][number % 3],
@@ -211,7 +190,7 @@ def test_organizers_register_in_a_closed_window_and_a_non_public_category(
     organizer, edition: Edition
 ) -> None:
     with pytest.raises(RegistrationClosed):
-        register(edition, _data("guest@example.org", category_code="guest"))
+        register(edition, registration_data("guest@example.org", category_code="guest"))
     db.session.rollback()
     response = organizer.post(
         BASE + "/new",
@@ -241,7 +220,7 @@ def test_organizers_register_in_a_closed_window_and_a_non_public_category(
 
 
 def test_a_bad_new_registration_keeps_what_was_typed(organizer, edition: Edition) -> None:
-    _make(edition, "taken@example.org")
+    make_registration(edition, "taken@example.org")
     response = organizer.post(
         BASE + "/new",
         data={
@@ -265,7 +244,7 @@ def test_the_page_shows_fields_seats_waiting_positions_emails_and_history(
     organizer, edition: Edition, sub_forums: list[Session]
 ) -> None:
     sub_forums[0].capacity = 0
-    registration = _make(
+    registration = make_registration(
         edition,
         "page@example.org",
         phone="+8613800138000",
@@ -302,7 +281,7 @@ def _check_in_rows(page: str) -> list[str]:
 def test_the_page_lists_check_ins_and_prints_in_time_order(
     organizer, staff, edition: Edition, sub_forums: list[Session]
 ) -> None:
-    registration = _make(edition, "desk@example.org", session_ids=[sub_forums[0].id])
+    registration = make_registration(edition, "desk@example.org", session_ids=[sub_forums[0].id])
     assert "No check-in or badge print yet." in organizer.get(f"{BASE}/{registration.id}").get_data(
         as_text=True
     )
@@ -343,7 +322,7 @@ def test_the_page_lists_check_ins_and_prints_in_time_order(
 
 
 def test_edit_is_audited_with_what_changed(organizer, edition: Edition) -> None:
-    registration = _make(edition, "edit@example.org")
+    registration = make_registration(edition, "edit@example.org")
     form = {
         "given_name": "Ana",
         "family_name": "Lima",
@@ -365,8 +344,8 @@ def test_edit_is_audited_with_what_changed(organizer, edition: Edition) -> None:
 
 
 def test_approve_and_reject_pending_media(organizer, edition: Edition) -> None:
-    first = _make(edition, "m1@example.org", category_code="media")
-    second = _make(edition, "m2@example.org", category_code="media")
+    first = make_registration(edition, "m1@example.org", category_code="media")
+    second = make_registration(edition, "m2@example.org", category_code="media")
     for registration in (first, second):
         registration.status = RegistrationStatus.PENDING.value
     db.session.commit()
@@ -386,8 +365,8 @@ def test_cancel_frees_the_seat_for_the_next_in_line(
     organizer, edition: Edition, sub_forums: list[Session]
 ) -> None:
     sub_forums[0].capacity = 1
-    seated = _make(edition, "a@example.org", session_ids=[sub_forums[0].id])
-    waiting = _make(edition, "b@example.org", session_ids=[sub_forums[0].id])
+    seated = make_registration(edition, "a@example.org", session_ids=[sub_forums[0].id])
+    waiting = make_registration(edition, "b@example.org", session_ids=[sub_forums[0].id])
     assert organizer.post(f"{BASE}/{seated.id}/cancel").status_code == 302
     db.session.expire_all()
     assert seated.status == "cancelled"
@@ -400,8 +379,8 @@ def test_move_refuses_a_full_session_unless_overridden_and_the_audit_says_so(
 ) -> None:
     full, free = sub_forums[0], sub_forums[1]
     full.capacity = 1
-    _make(edition, "inside@example.org", session_ids=[full.id])
-    mover = _make(edition, "mover@example.org", session_ids=[free.id])
+    make_registration(edition, "inside@example.org", session_ids=[full.id])
+    mover = make_registration(edition, "mover@example.org", session_ids=[free.id])
 
     response = organizer.post(f"{BASE}/{mover.id}/move", data={"session": str(full.id)})
     assert response.status_code == 302
@@ -427,7 +406,7 @@ def test_move_refuses_a_full_session_unless_overridden_and_the_audit_says_so(
 def test_move_to_a_session_with_room_is_not_an_override(
     organizer, edition: Edition, sub_forums: list[Session]
 ) -> None:
-    mover = _make(edition, "mover@example.org", session_ids=[sub_forums[0].id])
+    mover = make_registration(edition, "mover@example.org", session_ids=[sub_forums[0].id])
     organizer.post(f"{BASE}/{mover.id}/move", data={"session": str(sub_forums[1].id)})
     db.session.expire_all()
     assert [seat.session_id for seat in mover.seats] == [sub_forums[1].id]
@@ -435,7 +414,7 @@ def test_move_to_a_session_with_room_is_not_an_override(
 
 
 def test_resend_new_link_and_revoke(organizer, edition: Edition) -> None:
-    registration = _make(edition, "links@example.org")
+    registration = make_registration(edition, "links@example.org")
 
     def kinds() -> list[str]:
         return list(
@@ -468,7 +447,7 @@ def test_resend_new_link_and_revoke(organizer, edition: Edition) -> None:
 
 
 def test_badge_download(organizer, edition: Edition) -> None:
-    registration = _make(edition, "badge@example.org")
+    registration = make_registration(edition, "badge@example.org")
     response = organizer.get(f"{BASE}/{registration.id}/badge.pdf")
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
@@ -479,7 +458,7 @@ def test_badge_download(organizer, edition: Edition) -> None:
 
 
 def test_erasure_leaves_nothing_personal_anywhere(organizer, edition: Edition) -> None:
-    registration = _make(
+    registration = make_registration(
         edition,
         "zorb.person@example.org",
         given_name="Zorbgiven",
@@ -493,7 +472,9 @@ def test_erasure_leaves_nothing_personal_anywhere(organizer, edition: Edition) -
     )
     badge_pdf(registration, BadgeLayout.A6)
     staff.edit_registration(
-        registration, _data("zorb.person@example.org", organization="Zorb Org 2"), COMMAND_LINE
+        registration,
+        registration_data("zorb.person@example.org", organization="Zorb Org 2"),
+        COMMAND_LINE,
     )
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(BadgeRender)) >= 1
@@ -536,8 +517,8 @@ def test_a_speaker_is_registered_from_their_record(organizer, edition: Edition) 
 
 
 def test_the_outbox_page_lists_failures_and_retries_them(organizer, edition: Edition) -> None:
-    _make(edition, "bounce@example.org")
-    _make(edition, "fine@example.org")
+    make_registration(edition, "bounce@example.org")
+    make_registration(edition, "fine@example.org")
     message = db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.recipient == "bounce@example.org")
     ).one()
@@ -595,9 +576,9 @@ def test_the_overview_shows_the_figures_and_raising_a_capacity_seats_those_waiti
 ) -> None:
     full = sub_forums[0]
     full.capacity = 1
-    _make(edition, "in@example.org", session_ids=[full.id], country="DE")
-    waiting = _make(edition, "wait@example.org", session_ids=[full.id], country="DE")
-    pending = _make(edition, "pend@example.org", category_code="media", country="GH")
+    make_registration(edition, "in@example.org", session_ids=[full.id], country="DE")
+    waiting = make_registration(edition, "wait@example.org", session_ids=[full.id], country="DE")
+    pending = make_registration(edition, "pend@example.org", category_code="media", country="GH")
     pending.status = RegistrationStatus.PENDING.value
     db.session.commit()
     page = organizer.get("/en/admin/").get_data(as_text=True)
@@ -655,9 +636,9 @@ def test_raising_a_capacity_in_the_programme_editor_seats_and_mails_those_waitin
 ) -> None:
     full = sub_forums[0]
     full.capacity = 1
-    _make(edition, "seated@example.org", session_ids=[full.id])
-    first = _make(edition, "first@example.org", session_ids=[full.id])
-    second = _make(edition, "second@example.org", session_ids=[full.id])
+    make_registration(edition, "seated@example.org", session_ids=[full.id])
+    first = make_registration(edition, "first@example.org", session_ids=[full.id])
+    second = make_registration(edition, "second@example.org", session_ids=[full.id])
     assert [seat.status for seat in first.seats + second.seats] == ["waitlisted"] * 2
 
     response = organizer.post(
@@ -704,7 +685,7 @@ def test_an_unchanged_capacity_in_the_programme_editor_promotes_no_one(
 ) -> None:
     full = sub_forums[0]
     full.capacity = 0
-    waiting = _make(edition, "waiting@example.org", session_ids=[full.id])
+    waiting = make_registration(edition, "waiting@example.org", session_ids=[full.id])
 
     response = organizer.post(
         f"/en/admin/sessions/{full.id}",
@@ -720,8 +701,8 @@ def test_an_unchanged_capacity_in_the_programme_editor_promotes_no_one(
 
 def test_the_list_shows_another_edition_when_asked(organizer, edition: Edition) -> None:
     past = db.session.scalars(select(Edition).where(Edition.year == 2022)).one()
-    _make(past, "past@example.org")
-    _make(edition, "now@example.org")
+    make_registration(past, "past@example.org")
+    make_registration(edition, "now@example.org")
     assert "now@example.org" in _listed(organizer)
     page = _listed(organizer, edition=str(past.id))
     assert "past@example.org" in page and "now@example.org" not in page
